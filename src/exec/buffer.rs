@@ -1,0 +1,49 @@
+//! Fallible buffer allocation and the raw pointer that lets disjoint tiles share one output.
+
+use crate::{Error, Result};
+
+/// A `Vec` of `len` default values, or [`Error::Alloc`] if the allocator refuses.
+pub(crate) fn try_filled<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>> {
+    let mut v = try_with_capacity(len, what)?;
+    v.resize(len, T::default());
+    Ok(v)
+}
+
+/// An empty `Vec` with room for `len` values, or [`Error::Alloc`] if the allocator refuses.
+pub(crate) fn try_with_capacity<T>(len: usize, what: &str) -> Result<Vec<T>> {
+    let bytes = len.saturating_mul(std::mem::size_of::<T>());
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| Error::Alloc {
+        what: what.to_string(),
+        bytes,
+    })?;
+    Ok(v)
+}
+
+/// The element count of `shape`, or [`Error::TooLarge`] if its byte size overflows `isize`.
+pub(crate) fn checked_len<T>(shape: &[usize], what: &str) -> Result<usize> {
+    let too_large = || Error::TooLarge {
+        what: what.to_string(),
+        shape: shape.to_vec(),
+    };
+    let len = shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .ok_or_else(too_large)?;
+    let bytes = len.checked_mul(std::mem::size_of::<T>().max(1)).ok_or_else(too_large)?;
+    if bytes > isize::MAX as usize {
+        return Err(too_large());
+    }
+    Ok(len)
+}
+
+/// A raw pointer that may cross threads.
+///
+/// Safety contract (upheld by the executor): tasks that share one `SyncPtr` touch disjoint
+/// index sets, and the buffer outlives every task.
+#[derive(Clone, Copy)]
+pub(crate) struct SyncPtr<T>(pub *mut T);
+// SAFETY: see the type's contract; the pointer is only dereferenced on disjoint ranges.
+unsafe impl<T: Send> Send for SyncPtr<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send> Sync for SyncPtr<T> {}

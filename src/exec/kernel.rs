@@ -1,0 +1,99 @@
+//! The 1-D kernels the executor applies lane by lane: complex, real-to-complex, complex-to-real.
+
+use std::sync::Arc;
+
+use num_complex::Complex;
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
+
+use crate::Float;
+
+/// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
+pub(crate) trait LaneKernel<T: Float>: Sync {
+    /// Element type read.
+    type In: Copy + Default + Send + Sync;
+    /// Element type written.
+    type Out: Copy + Default + Send + Sync;
+    /// Length of one input lane (after padding or truncation).
+    fn in_len(&self) -> usize;
+    /// Length of one output lane.
+    fn out_len(&self) -> usize;
+    /// Scratch (complex elements) one call of [`apply`](Self::apply) needs.
+    fn scratch_len(&self) -> usize;
+    /// Transforms `input.len() / in_len` lanes into `output`; `input` is clobbered.
+    fn apply(&self, input: &mut [Self::In], output: &mut [Self::Out], scratch: &mut [Complex<T>]);
+}
+
+/// A complex FFT (forward or inverse, unscaled).
+pub(crate) struct C2c<T: Float>(pub Arc<dyn Fft<T>>);
+
+impl<T: Float> LaneKernel<T> for C2c<T> {
+    type In = Complex<T>;
+    type Out = Complex<T>;
+    fn in_len(&self) -> usize {
+        self.0.len()
+    }
+    fn out_len(&self) -> usize {
+        self.0.len()
+    }
+    fn scratch_len(&self) -> usize {
+        self.0.get_outofplace_scratch_len()
+    }
+    fn apply(&self, input: &mut [Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
+        self.0.process_outofplace_with_scratch(input, output, scratch);
+    }
+}
+
+/// A real-to-complex FFT of real length n (n/2+1 outputs, unscaled).
+pub(crate) struct R2c<T: Float>(pub Arc<dyn RealToComplex<T>>);
+
+impl<T: Float> LaneKernel<T> for R2c<T> {
+    type In = T;
+    type Out = Complex<T>;
+    fn in_len(&self) -> usize {
+        self.0.len()
+    }
+    fn out_len(&self) -> usize {
+        self.0.len() / 2 + 1
+    }
+    fn scratch_len(&self) -> usize {
+        self.0.get_scratch_len()
+    }
+    fn apply(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
+        let (n, m) = (self.in_len(), self.out_len());
+        for (x, y) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(m)) {
+            let done = self.0.process_with_scratch(x, y, scratch);
+            debug_assert!(done.is_ok(), "lane lengths are set by the executor");
+        }
+    }
+}
+
+/// A complex-to-real FFT of real length n (n/2+1 inputs, unscaled).
+///
+/// The imaginary parts of the DC bin and (for even n) the Nyquist bin are ignored, as numpy does.
+pub(crate) struct C2r<T: Float>(pub Arc<dyn ComplexToReal<T>>);
+
+impl<T: Float> LaneKernel<T> for C2r<T> {
+    type In = Complex<T>;
+    type Out = T;
+    fn in_len(&self) -> usize {
+        self.0.len() / 2 + 1
+    }
+    fn out_len(&self) -> usize {
+        self.0.len()
+    }
+    fn scratch_len(&self) -> usize {
+        self.0.get_scratch_len()
+    }
+    fn apply(&self, input: &mut [Complex<T>], output: &mut [T], scratch: &mut [Complex<T>]) {
+        let (m, n) = (self.in_len(), self.out_len());
+        for (x, y) in input.chunks_exact_mut(m).zip(output.chunks_exact_mut(n)) {
+            x[0].im = T::zero();
+            if n % 2 == 0 {
+                x[m - 1].im = T::zero();
+            }
+            let done = self.0.process_with_scratch(x, y, scratch);
+            debug_assert!(done.is_ok(), "lane lengths are set by the executor");
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! The one executor: apply a 1-D kernel along one axis of an N-D array, in parallel tiles of lanes.
+//!
+//! An array seen along `axis` is a grid `(outer, len, inner)`: `outer` blocks of `len` rows of
+//! `inner` contiguous elements. A lane is one column of a block. When `inner == 1` lanes are
+//! contiguous and a tile is a run of whole lanes; otherwise a tile is up to [`MAX_TILE_COLS`]
+//! neighbouring columns of one block, gathered row by row (so every read uses whole cache lines)
+//! into a contiguous work buffer, transformed there, and scattered back the same way. Tiles run
+//! in parallel on rayon's pool; each worker owns its work and scratch buffers.
+
+mod buffer;
+mod kernel;
+
+pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
+pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
+
+use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use num_complex::Complex;
+use rayon::prelude::*;
+
+use crate::{Error, Float, Result};
+use buffer::SyncPtr;
+
+/// Bytes of input one contiguous tile aims at (a few lanes in L1/L2).
+const TILE_BYTES: usize = 64 << 10;
+/// Bytes of input one strided tile aims at (more, since each row read is short).
+const STRIDED_TILE_BYTES: usize = 256 << 10;
+/// Fewest columns a strided tile gathers, so a row read fills at least part of a cache line.
+const MIN_TILE_COLS: usize = 4;
+/// Most columns a strided tile gathers.
+const MAX_TILE_COLS: usize = 64;
+
+/// Where a lane operation reads and writes: `(outer, len, inner)` grids over raw buffers.
+struct Grid {
+    outer: usize,
+    len_in: usize,
+    inner: usize,
+}
+
+/// Applies `kernel` along `axis` of `src` (any layout) into a new C-order array.
+///
+/// Each input lane is read through `load`, zero-padded or truncated to `kernel.in_len()`,
+/// transformed, passed through `post` (scaling, conjugation) and written.
+pub(crate) fn map_axis<T, A, K, L, P>(
+    src: ArrayViewD<'_, A>,
+    axis: usize,
+    kernel: &K,
+    load: L,
+    post: P,
+) -> Result<ArrayD<K::Out>>
+where
+    T: Float,
+    A: Copy + Send + Sync,
+    K: LaneKernel<T>,
+    L: Fn(A) -> K::In + Sync,
+    P: Fn(&mut [K::Out]) + Sync,
+{
+    let ndim = src.ndim();
+    if ndim > 1 && !src.is_standard_layout() && src.t().is_standard_layout() {
+        // Fortran order: the reversed view is C order; transform it and reverse the result.
+        let out = map_axis(src.reversed_axes(), ndim - 1 - axis, kernel, load, post)?;
+        return Ok(out.reversed_axes());
+    }
+    // Copies only a view that is neither C- nor Fortran-contiguous.
+    let src = src.as_standard_layout();
+    let shape = src.shape().to_vec();
+    let src_slice = src
+        .as_slice()
+        .ok_or_else(|| Error::InvalidArgument("internal: standard layout without a slice".into()))?;
+    let mut out_shape = shape.clone();
+    out_shape[axis] = kernel.out_len();
+    let total = checked_len::<K::Out>(&out_shape, "output array")?;
+    let mut out: Vec<K::Out> = try_with_capacity(total, "output array")?;
+    let grid = Grid {
+        outer: shape[..axis].iter().product(),
+        len_in: shape[axis],
+        inner: shape[axis + 1..].iter().product(),
+    };
+    if total > 0 {
+        // SAFETY: `src_slice` holds outer·len_in·inner elements and `out` has capacity for
+        // outer·len_out·inner; `run_grid` writes every one of those before we set the length.
+        unsafe {
+            run_grid(
+                src_slice.as_ptr(),
+                SyncPtr(out.as_mut_ptr()),
+                &grid,
+                kernel,
+                &load,
+                &post,
+            )?;
+            out.set_len(total);
+        }
+    }
+    ArrayD::from_shape_vec(IxDyn(&out_shape), out).map_err(|e| Error::InvalidArgument(e.to_string()))
+}
+
+/// Applies a complex kernel of unchanged length along `axis` of an owned C-order array, in place.
+pub(crate) fn map_axis_inplace<T, K, P>(data: &mut ArrayD<Complex<T>>, axis: usize, kernel: &K, post: P) -> Result<()>
+where
+    T: Float,
+    K: LaneKernel<T, In = Complex<T>, Out = Complex<T>>,
+    P: Fn(&mut [Complex<T>]) + Sync,
+{
+    let shape = data.shape().to_vec();
+    debug_assert_eq!(shape[axis], kernel.in_len());
+    debug_assert_eq!(kernel.in_len(), kernel.out_len());
+    let grid = Grid {
+        outer: shape[..axis].iter().product(),
+        len_in: shape[axis],
+        inner: shape[axis + 1..].iter().product(),
+    };
+    let buf = data
+        .as_slice_mut()
+        .ok_or_else(|| Error::InvalidArgument("internal: in-place transform of a non-contiguous array".into()))?;
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let ptr = buf.as_mut_ptr();
+    // SAFETY: source and destination are the same initialized buffer; every tile reads its own
+    // lanes completely into its work buffer before writing the same lanes, and tiles are disjoint.
+    unsafe { run_grid(ptr as *const Complex<T>, SyncPtr(ptr), &grid, kernel, &|x| x, &post) }
+}
+
+/// Per-worker buffers.
+struct Work<I, O, C> {
+    input: Vec<I>,
+    output: Vec<O>,
+    scratch: Vec<C>,
+}
+
+/// Runs every tile of `grid` in parallel.
+///
+/// # Safety
+/// `src` must be valid for reads of `outer·len_in·inner` elements and `dst` for writes of
+/// `outer·len_out·inner`; `dst` may equal `src` only when `len_in == len_out`. On success every
+/// destination element has been written.
+unsafe fn run_grid<T, A, K, L, P>(
+    src: *const A,
+    dst: SyncPtr<K::Out>,
+    grid: &Grid,
+    kernel: &K,
+    load: &L,
+    post: &P,
+) -> Result<()>
+where
+    T: Float,
+    A: Copy + Send + Sync,
+    K: LaneKernel<T>,
+    L: Fn(A) -> K::In + Sync,
+    P: Fn(&mut [K::Out]) + Sync,
+{
+    let src = SyncPtr(src as *mut A);
+    let n_in = kernel.in_len();
+    let n_out = kernel.out_len();
+    let lane_bytes = n_in.max(1) * std::mem::size_of::<K::In>().max(1);
+    let (tile_lanes, tiles_per_block) = if grid.inner == 1 {
+        ((TILE_BYTES / lane_bytes).clamp(1, grid.outer.max(1)), 1)
+    } else {
+        let cols = (STRIDED_TILE_BYTES / lane_bytes)
+            .clamp(MIN_TILE_COLS, MAX_TILE_COLS)
+            .min(grid.inner);
+        (cols, grid.inner.div_ceil(cols))
+    };
+    let tiles = if grid.inner == 1 {
+        grid.outer.div_ceil(tile_lanes)
+    } else {
+        grid.outer * tiles_per_block
+    };
+    let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
+        Ok(Work {
+            input: try_filled(tile_lanes * n_in, "work buffer")?,
+            output: if grid.inner == 1 {
+                Vec::new()
+            } else {
+                try_filled(tile_lanes * n_out, "work buffer")?
+            },
+            scratch: try_filled(kernel.scratch_len(), "scratch buffer")?,
+        })
+    };
+    (0..tiles).into_par_iter().try_for_each_init(init, |work, tile| {
+        let work = work.as_mut().map_err(|e| e.clone())?;
+        // SAFETY: forwarded from the caller; tiles are disjoint.
+        unsafe {
+            if grid.inner == 1 {
+                run_lane_tile(src, dst, grid, kernel, load, post, work, tile * tile_lanes, tile_lanes);
+            } else {
+                let block = tile / tiles_per_block;
+                let col = (tile % tiles_per_block) * tile_lanes;
+                run_column_tile(src, dst, grid, kernel, load, post, work, block, col, tile_lanes);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Contiguous lanes `first..first+count` (clipped to the grid): gather, transform into place.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_lane_tile<T, A, K, L, P>(
+    src: SyncPtr<A>,
+    dst: SyncPtr<K::Out>,
+    grid: &Grid,
+    kernel: &K,
+    load: &L,
+    post: &P,
+    work: &mut Work<K::In, K::Out, Complex<T>>,
+    first: usize,
+    count: usize,
+) where
+    T: Float,
+    A: Copy,
+    K: LaneKernel<T>,
+    L: Fn(A) -> K::In,
+    P: Fn(&mut [K::Out]),
+{
+    let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
+    let lanes = count.min(grid.outer - first);
+    let copy = grid.len_in.min(n_in);
+    let input = &mut work.input[..lanes * n_in];
+    for (lane, row) in input.chunks_exact_mut(n_in).enumerate() {
+        // SAFETY: lane `first + lane` lies inside the source grid.
+        let from = unsafe { std::slice::from_raw_parts(src.0.add((first + lane) * grid.len_in), copy) };
+        for (w, &x) in row[..copy].iter_mut().zip(from) {
+            *w = load(x);
+        }
+        row[copy..].fill(K::In::default());
+    }
+    let out_ptr = unsafe { dst.0.add(first * n_out) };
+    for i in 0..lanes * n_out {
+        // SAFETY: inside this tile's destination lanes, which no other tile touches.
+        unsafe { out_ptr.add(i).write(K::Out::default()) };
+    }
+    // SAFETY: just initialized, exclusively this tile's.
+    let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
+    kernel.apply(input, output, &mut work.scratch);
+    post(output);
+}
+
+/// Columns `col..col+count` (clipped) of block `block`: gather rows, transform, scatter rows.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_column_tile<T, A, K, L, P>(
+    src: SyncPtr<A>,
+    dst: SyncPtr<K::Out>,
+    grid: &Grid,
+    kernel: &K,
+    load: &L,
+    post: &P,
+    work: &mut Work<K::In, K::Out, Complex<T>>,
+    block: usize,
+    col: usize,
+    count: usize,
+) where
+    T: Float,
+    A: Copy,
+    K: LaneKernel<T>,
+    L: Fn(A) -> K::In,
+    P: Fn(&mut [K::Out]),
+{
+    let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
+    let cols = count.min(grid.inner - col);
+    let copy = grid.len_in.min(n_in);
+    let input = &mut work.input[..cols * n_in];
+    let base_in = block * grid.len_in * grid.inner + col;
+    for k in 0..copy {
+        // SAFETY: row k, columns col..col+cols of this block lie inside the source grid.
+        let row = unsafe { std::slice::from_raw_parts(src.0.add(base_in + k * grid.inner), cols) };
+        for (c, &x) in row.iter().enumerate() {
+            input[c * n_in + k] = load(x);
+        }
+    }
+    for lane in input.chunks_exact_mut(n_in) {
+        lane[copy..].fill(K::In::default());
+    }
+    let output = &mut work.output[..cols * n_out];
+    kernel.apply(input, output, &mut work.scratch);
+    post(output);
+    let base_out = block * n_out * grid.inner + col;
+    for k in 0..n_out {
+        let to = unsafe { dst.0.add(base_out + k * grid.inner) };
+        for c in 0..cols {
+            // SAFETY: this tile's own columns of the destination grid.
+            unsafe { to.add(c).write(output[c * n_out + k]) };
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! shardfft: fast, exact, differentiable Fourier transforms on `ndarray` arrays.
+//!
+//! The function set and its semantics are numpy's (`numpy.fft`): any length (primes too),
+//! `f32` and `f64`, any axes, `n`/`s` padding and truncation, and the three `norm` modes.
+//! Every function returns [`Result`]; bad input is an [`Error`], never a panic.
+//!
+//! ```
+//! use ndarray::Array2;
+//! use shardfft::{irfft, rfft, Norm};
+//!
+//! let x = Array2::<f64>::from_shape_fn((8, 1001), |(i, j)| ((i * 7 + j) as f64).sin());
+//! let spectrum = rfft(&x, None, -1, Norm::Backward)?; // shape (8, 501)
+//! let back = irfft(&spectrum, Some(1001), -1, Norm::Backward)?;
+//! assert!((&back - &x).iter().all(|e| e.abs() < 1e-12));
+//! # Ok::<(), shardfft::Error>(())
+//! ```
+
+mod error;
+mod exec;
+mod norm;
+pub mod plan;
+mod scalar;
+mod transforms;
+
+pub use error::{Error, Result};
+pub use norm::Norm;
+pub use num_complex::Complex;
+pub use scalar::{Float, Scalar};
+pub use transforms::{
+    fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2,
+    rfftfreq, rfftn,
+};
