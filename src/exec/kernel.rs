@@ -11,9 +11,9 @@ use crate::Float;
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
 pub(crate) trait LaneKernel<T: Float>: Sync {
     /// Element type read.
-    type In: Copy + Default + Send + Sync;
+    type In: Copy + Default + Send + Sync + 'static;
     /// Element type written.
-    type Out: Copy + Default + Send + Sync;
+    type Out: Copy + Default + Send + Sync + 'static;
     /// Length of one input lane (after padding or truncation).
     fn in_len(&self) -> usize;
     /// Length of one output lane.
@@ -22,6 +22,10 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     fn scratch_len(&self) -> usize;
     /// Transforms `input.len() / in_len` lanes into `output`; `input` is clobbered.
     fn apply(&self, input: &mut [Self::In], output: &mut [Self::Out], scratch: &mut [Complex<T>]);
+    /// Whether [`apply_inplace`](Self::apply_inplace) works: `In == Out` and equal lane lengths.
+    const IN_PLACE: bool = false;
+    /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
+    fn apply_inplace(&self, _data: &mut [Self::In], _scratch: &mut [Complex<T>]) {}
 }
 
 /// A complex FFT (forward or inverse, unscaled).
@@ -37,10 +41,15 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
         self.0.len()
     }
     fn scratch_len(&self) -> usize {
-        self.0.get_outofplace_scratch_len()
+        self.0.get_outofplace_scratch_len().max(self.0.get_inplace_scratch_len())
     }
     fn apply(&self, input: &mut [Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         self.0.process_outofplace_with_scratch(input, output, scratch);
+    }
+    const IN_PLACE: bool = true;
+    fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
+        let need = self.0.get_inplace_scratch_len();
+        self.0.process_with_scratch(data, &mut scratch[..need]);
     }
 }
 

@@ -13,7 +13,7 @@ mod kernel;
 pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
-use ndarray::{ArrayD, ArrayViewD, IxDyn};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, IxDyn};
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -93,13 +93,18 @@ where
     ArrayD::from_shape_vec(IxDyn(&out_shape), out).map_err(|e| Error::InvalidArgument(e.to_string()))
 }
 
-/// Applies a complex kernel of unchanged length along `axis` of an owned C-order array, in place.
-pub(crate) fn map_axis_inplace<T, K, P>(data: &mut ArrayD<Complex<T>>, axis: usize, kernel: &K, post: P) -> Result<()>
+/// Applies a complex kernel of unchanged length along `axis` of a C- or Fortran-contiguous
+/// array, in place. Returns `Ok(false)`, touching nothing, when the array is not contiguous.
+pub(crate) fn map_axis_inplace<T, K, P>(data: ArrayViewMutD<'_, Complex<T>>, axis: usize, kernel: &K, post: P) -> Result<bool>
 where
     T: Float,
     K: LaneKernel<T, In = Complex<T>, Out = Complex<T>>,
     P: Fn(&mut [Complex<T>]) + Sync,
 {
+    let ndim = data.ndim();
+    if ndim > 1 && !data.is_standard_layout() && data.t().is_standard_layout() {
+        return map_axis_inplace(data.reversed_axes(), ndim - 1 - axis, kernel, post);
+    }
     let shape = data.shape().to_vec();
     debug_assert_eq!(shape[axis], kernel.in_len());
     debug_assert_eq!(kernel.in_len(), kernel.out_len());
@@ -108,16 +113,16 @@ where
         len_in: shape[axis],
         inner: shape[axis + 1..].iter().product(),
     };
-    let buf = data
-        .as_slice_mut()
-        .ok_or_else(|| Error::InvalidArgument("internal: in-place transform of a non-contiguous array".into()))?;
-    if buf.is_empty() {
-        return Ok(());
+    let Some(buf) = data.into_slice() else {
+        return Ok(false);
+    };
+    if !buf.is_empty() {
+        let ptr = buf.as_mut_ptr();
+        // SAFETY: source and destination are the same initialized buffer; every tile reads its
+        // own lanes completely before writing the same lanes, and tiles are disjoint.
+        unsafe { run_grid(ptr as *const Complex<T>, SyncPtr(ptr), &grid, kernel, &|x| x, &post)? };
     }
-    let ptr = buf.as_mut_ptr();
-    // SAFETY: source and destination are the same initialized buffer; every tile reads its own
-    // lanes completely into its work buffer before writing the same lanes, and tiles are disjoint.
-    unsafe { run_grid(ptr as *const Complex<T>, SyncPtr(ptr), &grid, kernel, &|x| x, &post) }
+    Ok(true)
 }
 
 /// Per-worker buffers.
@@ -167,7 +172,11 @@ where
     };
     let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
         Ok(Work {
-            input: try_filled(tile_lanes * n_in, "work buffer")?,
+            input: if grid.inner == 1 && K::IN_PLACE && same_type::<K::In, K::Out>() {
+                Vec::new() // contiguous in-place lanes are gathered straight into the output
+            } else {
+                try_filled(tile_lanes * n_in, "work buffer")?
+            },
             output: if grid.inner == 1 {
                 Vec::new()
             } else {
@@ -193,6 +202,9 @@ where
 }
 
 /// Contiguous lanes `first..first+count` (clipped to the grid): gather, transform into place.
+///
+/// A kernel that works in place gathers straight into the destination lanes and transforms
+/// them there (no work-buffer round trip); others gather into the work buffer and write out.
 #[allow(clippy::too_many_arguments)]
 unsafe fn run_lane_tile<T, A, K, L, P>(
     src: SyncPtr<A>,
@@ -213,25 +225,52 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
 {
     let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
     let lanes = count.min(grid.outer - first);
-    let copy = grid.len_in.min(n_in);
-    let input = &mut work.input[..lanes * n_in];
-    for (lane, row) in input.chunks_exact_mut(n_in).enumerate() {
-        // SAFETY: lane `first + lane` lies inside the source grid.
-        let from = unsafe { std::slice::from_raw_parts(src.0.add((first + lane) * grid.len_in), copy) };
+    let src_lanes = unsafe { src.0.add(first * grid.len_in) };
+    let out_ptr = unsafe { dst.0.add(first * n_out) };
+    if K::IN_PLACE && same_type::<K::In, K::Out>() {
+        // SAFETY: `K::In` and `K::Out` are the same type; the lanes are this tile's alone.
+        let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, lanes * n_in) };
+        if src_lanes as usize != out_ptr as usize {
+            unsafe { gather_lanes(src_lanes, grid.len_in, data, n_in, load) };
+        }
+        kernel.apply_inplace(data, &mut work.scratch);
+    } else {
+        let input = &mut work.input[..lanes * n_in];
+        unsafe { gather_lanes(src_lanes, grid.len_in, input, n_in, load) };
+        for i in 0..lanes * n_out {
+            // SAFETY: inside this tile's destination lanes, which no other tile touches.
+            unsafe { out_ptr.add(i).write(K::Out::default()) };
+        }
+        // SAFETY: just initialized, exclusively this tile's.
+        let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
+        kernel.apply(input, output, &mut work.scratch);
+    }
+    // SAFETY: every element of the tile's destination lanes is now initialized.
+    post(unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) });
+}
+
+/// Whether two element types are the same type.
+fn same_type<X: 'static, Y: 'static>() -> bool {
+    std::any::TypeId::of::<X>() == std::any::TypeId::of::<Y>()
+}
+
+/// Copies source lanes of length `len_src` into `lanes` of length `n`, converting each element
+/// with `load` and zero-padding or truncating to `n`.
+///
+/// # Safety
+/// `src` must be valid for reads of `lanes.len() / n` lanes of `len_src` elements and must not
+/// overlap `lanes`.
+#[inline(always)]
+unsafe fn gather_lanes<A: Copy, I: Copy + Default, L: Fn(A) -> I>(src: *const A, len_src: usize, lanes: &mut [I], n: usize, load: &L) {
+    let copy = len_src.min(n);
+    for (lane, row) in lanes.chunks_exact_mut(n).enumerate() {
+        // SAFETY: lane `lane` lies inside the source, per the contract.
+        let from = unsafe { std::slice::from_raw_parts(src.add(lane * len_src), copy) };
         for (w, &x) in row[..copy].iter_mut().zip(from) {
             *w = load(x);
         }
-        row[copy..].fill(K::In::default());
+        row[copy..].fill(I::default());
     }
-    let out_ptr = unsafe { dst.0.add(first * n_out) };
-    for i in 0..lanes * n_out {
-        // SAFETY: inside this tile's destination lanes, which no other tile touches.
-        unsafe { out_ptr.add(i).write(K::Out::default()) };
-    }
-    // SAFETY: just initialized, exclusively this tile's.
-    let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
-    kernel.apply(input, output, &mut work.scratch);
-    post(output);
 }
 
 /// Columns `col..col+count` (clipped) of block `block`: gather rows, transform, scatter rows.

@@ -1,58 +1,95 @@
 //! The planner: one plan per (length, kind, precision), made once and shared by every thread.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
-use crate::Float;
+use crate::exec::try_with_capacity;
+use crate::{Float, Result};
+
+/// The planners and what they made, behind one lock.
+struct Planners<T: Float> {
+    complex: FftPlanner<T>,
+    real: RealFftPlanner<T>,
+    c2c: HashMap<(usize, bool), Arc<dyn Fft<T>>>,
+    r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
+    c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
+}
+
+/// The plan cached under `key`, or a new one from `make` once the memory for it is checked.
+fn cached<K: std::hash::Hash + Eq, P: Clone, T>(map: &mut HashMap<K, P>, key: K, n: usize, make: impl FnOnce() -> P) -> Result<P> {
+    if let Some(plan) = map.get(&key) {
+        return Ok(plan.clone());
+    }
+    // Twiddles, scratch and one lane of data: a few lanes' worth of complex values.
+    drop(try_with_capacity::<Complex<T>>(n.saturating_mul(4), "a transform plan")?);
+    let plan = make();
+    map.insert(key, plan.clone());
+    Ok(plan)
+}
 
 /// A thread-safe cache of 1-D plans of one precision.
 ///
-/// rustfft's and realfft's planners already memoize plans by length; they need `&mut self`, so
-/// this wraps each in a mutex. The lock is held only while looking up (or, once per length,
-/// building) a plan, never while a transform runs.
+/// The lock is held only while looking up (or, once per length and kind, building) a plan,
+/// never while a transform runs. Before building a plan of a new length the cache checks that
+/// the memory a transform of that length needs can be had, so an absurd length is an
+/// [`Error::Alloc`](crate::Error::Alloc), not an abort inside the planner.
 ///
 /// ```
 /// let plans = <f64 as shardfft::Float>::plans();
-/// let a = plans.complex(12, false);
-/// let b = plans.complex(12, false);
+/// let a = plans.complex(12, false)?;
+/// let b = plans.complex(12, false)?;
 /// assert!(std::sync::Arc::ptr_eq(&a, &b));
+/// assert!(plans.complex(1 << 60, false).is_err());
+/// # Ok::<(), shardfft::Error>(())
 /// ```
 pub struct PlanCache<T: Float> {
-    complex: Mutex<FftPlanner<T>>,
-    real: Mutex<RealFftPlanner<T>>,
+    planners: Mutex<Planners<T>>,
 }
 
 impl<T: Float> PlanCache<T> {
     /// An empty cache.
     pub fn new() -> Self {
         PlanCache {
-            complex: Mutex::new(FftPlanner::new()),
-            real: Mutex::new(RealFftPlanner::new()),
+            planners: Mutex::new(Planners {
+                complex: FftPlanner::new(),
+                real: RealFftPlanner::new(),
+                c2c: HashMap::new(),
+                r2c: HashMap::new(),
+                c2r: HashMap::new(),
+            }),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Planners<T>> {
+        self.planners.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The complex plan of length `n`: forward (e^{-2πi jk/n}) or inverse (e^{+2πi jk/n}), unscaled.
-    pub fn complex(&self, n: usize, inverse: bool) -> Arc<dyn Fft<T>> {
-        let mut planner = self.complex.lock().unwrap_or_else(PoisonError::into_inner);
-        if inverse {
-            planner.plan_fft_inverse(n)
-        } else {
-            planner.plan_fft_forward(n)
-        }
+    pub fn complex(&self, n: usize, inverse: bool) -> Result<Arc<dyn Fft<T>>> {
+        let Planners { complex, c2c, .. } = &mut *self.lock();
+        cached::<_, _, T>(c2c, (n, inverse), n, || {
+            if inverse {
+                complex.plan_fft_inverse(n)
+            } else {
+                complex.plan_fft_forward(n)
+            }
+        })
     }
 
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled.
-    pub fn r2c(&self, n: usize) -> Arc<dyn RealToComplex<T>> {
-        let mut planner = self.real.lock().unwrap_or_else(PoisonError::into_inner);
-        planner.plan_fft_forward(n)
+    pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
+        let Planners { real, r2c, .. } = &mut *self.lock();
+        cached::<_, _, T>(r2c, n, n, || real.plan_fft_forward(n))
     }
 
     /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled.
-    pub fn c2r(&self, n: usize) -> Arc<dyn ComplexToReal<T>> {
-        let mut planner = self.real.lock().unwrap_or_else(PoisonError::into_inner);
-        planner.plan_fft_inverse(n)
+    pub fn c2r(&self, n: usize) -> Result<Arc<dyn ComplexToReal<T>>> {
+        let Planners { real, c2r, .. } = &mut *self.lock();
+        cached::<_, _, T>(c2r, n, n, || real.plan_fft_inverse(n))
     }
 }
 

@@ -1,6 +1,6 @@
 //! Complex-to-complex transforms: fft, ifft, fft2, ifft2, fftn, ifftn.
 
-use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, Axis, Data, Dimension};
+use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Axis, Data, Dimension};
 use num_complex::Complex;
 
 use super::args::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO};
@@ -24,7 +24,7 @@ pub(crate) fn c2c_axis<A: Scalar>(
     inverse: bool,
     norm: Norm,
 ) -> Result<ArrayD<Complex<A::Real>>> {
-    let kernel = C2c(A::Real::plans().complex(n, inverse));
+    let kernel = C2c(A::Real::plans().complex(n, inverse)?);
     map_axis(x, axis, &kernel, A::to_complex, scale(norm.factor(n, inverse)))
 }
 
@@ -36,12 +36,29 @@ pub(crate) fn c2c_axis_owned<T: Float>(
     inverse: bool,
     norm: Norm,
 ) -> Result<ArrayD<Complex<T>>> {
-    if x.len_of(Axis(axis)) != n || !x.is_standard_layout() {
-        return c2c_axis(x.view(), axis, n, inverse, norm);
+    if x.len_of(Axis(axis)) == n {
+        c2c_axis_inplace(x.view_mut(), axis, inverse, norm)?;
+        Ok(x)
+    } else {
+        c2c_axis(x.view(), axis, n, inverse, norm)
     }
-    let kernel = C2c(T::plans().complex(n, inverse));
-    map_axis_inplace(&mut x, axis, &kernel, scale(norm.factor(n, inverse)))?;
-    Ok(x)
+}
+
+/// One complex transform along `axis`, in place: directly on contiguous data, otherwise
+/// through a temporary that is copied back.
+pub(crate) fn c2c_axis_inplace<T: Float>(
+    mut x: ArrayViewMutD<'_, Complex<T>>,
+    axis: usize,
+    inverse: bool,
+    norm: Norm,
+) -> Result<()> {
+    let n = length(None, x.len_of(Axis(axis)), &format!("length of axis {axis}"))?;
+    let kernel = C2c(T::plans().complex(n, inverse)?);
+    if !map_axis_inplace(x.view_mut(), axis, &kernel, scale(norm.factor(n, inverse)))? {
+        let y = c2c_axis(x.view(), axis, n, inverse, norm)?;
+        x.assign(&y);
+    }
+    Ok(())
 }
 
 /// Complex transforms along several axes (numpy order: the last listed axis first).

@@ -16,7 +16,7 @@ pub(crate) fn r2c_axis<T: Float>(
     norm: Norm,
     conj: bool,
 ) -> Result<ArrayD<Complex<T>>> {
-    let kernel = R2c(T::plans().r2c(n));
+    let kernel = R2c(T::plans().r2c(n)?);
     let factor = norm.factor::<T>(n, false);
     let post = move |tile: &mut [Complex<T>]| {
         if conj {
@@ -36,7 +36,7 @@ pub(crate) fn c2r_axis<A: Scalar>(
     norm: Norm,
     conj: bool,
 ) -> Result<ArrayD<A::Real>> {
-    let kernel = C2r(A::Real::plans().c2r(n));
+    let kernel = C2r(A::Real::plans().c2r(n)?);
     let factor = norm.factor::<A::Real>(n, true);
     let post = move |tile: &mut [A::Real]| {
         if factor != <A::Real as num_traits::One>::one() {
