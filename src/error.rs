@@ -72,6 +72,25 @@ pub enum Error {
     /// Any other argument outside its allowed range.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// Another rank of a sharded computation failed (returned an error or panicked), so this
+    /// rank's collective could not complete.
+    #[error("rank {rank} failed: {message}")]
+    RankFailed {
+        /// The rank that failed first.
+        rank: usize,
+        /// Its error or panic message.
+        message: String,
+    },
+    /// The ranks of a sharded computation disagree: different operations, shapes, layouts or
+    /// counts in the same collective step.
+    #[error("ranks disagree: {detail}")]
+    Mismatch {
+        /// What differed, and on which ranks.
+        detail: String,
+    },
+    /// A failure of the communication backend itself (a timeout, an MPI error).
+    #[error("communication failed: {0}")]
+    Comm(String),
 }
 
 /// `Result` with [`Error`] as the error type.

@@ -15,18 +15,25 @@
 //! # Ok::<(), shardfft::Error>(())
 //! ```
 
+pub mod conv;
+pub mod dist;
 mod error;
 mod exec;
+pub mod grad;
 mod norm;
 pub mod plan;
 mod scalar;
 mod transforms;
 
+pub use conv::{
+    fftconvolve, fftconvolve_nd, fftconvolve_vjp, fftcorrelate, fftcorrelate_nd, fftcorrelate_vjp, next_fast_len,
+    ConvPlan, ConvSpec,
+};
 pub use error::{Error, Result};
 pub use norm::Norm;
 pub use num_complex::Complex;
 pub use scalar::{Float, Scalar};
 pub use transforms::{
-    fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2,
-    rfftfreq, rfftn,
+    fft, fft2, fft_inplace, fftfreq, fftn, fftn_inplace, fftshift, hfft, ifft, ifft2, ifft_inplace, ifftn,
+    ifftn_inplace, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2, rfftfreq, rfftn,
 };

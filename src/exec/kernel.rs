@@ -41,7 +41,9 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
         self.0.len()
     }
     fn scratch_len(&self) -> usize {
-        self.0.get_outofplace_scratch_len().max(self.0.get_inplace_scratch_len())
+        self.0
+            .get_outofplace_scratch_len()
+            .max(self.0.get_inplace_scratch_len())
     }
     fn apply(&self, input: &mut [Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         self.0.process_outofplace_with_scratch(input, output, scratch);

@@ -95,7 +95,12 @@ where
 
 /// Applies a complex kernel of unchanged length along `axis` of a C- or Fortran-contiguous
 /// array, in place. Returns `Ok(false)`, touching nothing, when the array is not contiguous.
-pub(crate) fn map_axis_inplace<T, K, P>(data: ArrayViewMutD<'_, Complex<T>>, axis: usize, kernel: &K, post: P) -> Result<bool>
+pub(crate) fn map_axis_inplace<T, K, P>(
+    data: ArrayViewMutD<'_, Complex<T>>,
+    axis: usize,
+    kernel: &K,
+    post: P,
+) -> Result<bool>
 where
     T: Float,
     K: LaneKernel<T, In = Complex<T>, Out = Complex<T>>,
@@ -230,7 +235,7 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     if K::IN_PLACE && same_type::<K::In, K::Out>() {
         // SAFETY: `K::In` and `K::Out` are the same type; the lanes are this tile's alone.
         let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, lanes * n_in) };
-        if src_lanes as usize != out_ptr as usize {
+        if !std::ptr::addr_eq(src_lanes, out_ptr) {
             unsafe { gather_lanes(src_lanes, grid.len_in, data, n_in, load) };
         }
         kernel.apply_inplace(data, &mut work.scratch);
@@ -261,7 +266,13 @@ fn same_type<X: 'static, Y: 'static>() -> bool {
 /// `src` must be valid for reads of `lanes.len() / n` lanes of `len_src` elements and must not
 /// overlap `lanes`.
 #[inline(always)]
-unsafe fn gather_lanes<A: Copy, I: Copy + Default, L: Fn(A) -> I>(src: *const A, len_src: usize, lanes: &mut [I], n: usize, load: &L) {
+unsafe fn gather_lanes<A: Copy, I: Copy + Default, L: Fn(A) -> I>(
+    src: *const A,
+    len_src: usize,
+    lanes: &mut [I],
+    n: usize,
+    load: &L,
+) {
     let copy = len_src.min(n);
     for (lane, row) in lanes.chunks_exact_mut(n).enumerate() {
         // SAFETY: lane `lane` lies inside the source, per the contract.

@@ -7,7 +7,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
-use crate::exec::try_with_capacity;
+use crate::exec::{checked_len, try_with_capacity};
 use crate::{Float, Result};
 
 /// The planners and what they made, behind one lock.
@@ -20,12 +20,19 @@ struct Planners<T: Float> {
 }
 
 /// The plan cached under `key`, or a new one from `make` once the memory for it is checked.
-fn cached<K: std::hash::Hash + Eq, P: Clone, T>(map: &mut HashMap<K, P>, key: K, n: usize, make: impl FnOnce() -> P) -> Result<P> {
+fn cached<K: std::hash::Hash + Eq, P: Clone, T>(
+    map: &mut HashMap<K, P>,
+    key: K,
+    n: usize,
+    make: impl FnOnce() -> P,
+) -> Result<P> {
     if let Some(plan) = map.get(&key) {
         return Ok(plan.clone());
     }
-    // Twiddles, scratch and one lane of data: a few lanes' worth of complex values.
-    drop(try_with_capacity::<Complex<T>>(n.saturating_mul(4), "a transform plan")?);
+    // Twiddles, scratch and one lane of data: a few lanes' worth of complex values. A length
+    // whose lanes cannot even be counted in bytes is too large outright.
+    checked_len::<[Complex<T>; 4]>(&[n], "a transform length")?;
+    drop(try_with_capacity::<Complex<T>>(4 * n, "a transform plan")?);
     let plan = make();
     map.insert(key, plan.clone());
     Ok(plan)

@@ -1,0 +1,169 @@
+//! The MPI backend (cargo feature `mpi`): ranks as MPI processes, through rsmpi.
+
+use std::os::raw::c_int;
+
+use mpi::collective::SystemOperation;
+use mpi::datatype::{Partition, PartitionMut};
+use mpi::environment::Universe;
+use mpi::topology::SimpleCommunicator;
+use mpi::traits::*;
+use mpi::Count;
+
+use super::comm::{check_counts, Comm, CommData};
+use crate::{Error, Result};
+
+/// The MPI world as a [`Comm`]: one rank per MPI process, started by `mpirun -np P`.
+///
+/// [`MpiComm::init`] initializes MPI (once per process) and installs a panic hook that calls
+/// `MPI_Abort` after printing the panic, so a rank that panics ends the whole job at once with
+/// a message naming it (without the hook the other ranks would wait in their next collective
+/// forever). [`MpiComm::run`] also aborts the job when the closure returns an error. Dropping
+/// the communicator finalizes MPI.
+///
+/// Counts are MPI `int`s: one exchange moves at most 2³¹−1 elements per rank.
+///
+/// ```no_run
+/// use shardfft::dist::{self, Comm, Layout, MpiComm, Out, Sharded};
+/// use shardfft::{Complex, Norm};
+///
+/// // mpirun -np 4 target/release/examples/my_program
+/// MpiComm::run(|comm| {
+///     let layout = Layout::new(&[1024, 1024], 0, comm.size())?;
+///     let block = ndarray::ArrayD::<Complex<f32>>::zeros(layout.local_shape(comm.rank()));
+///     let x = Sharded::from_local(block, layout, comm.rank())?;
+///     let y = dist::fft2(comm, &x, None, None, Norm::Backward, Out::Transposed)?;
+///     println!("rank {} holds {:?}", comm.rank(), y.local().shape());
+///     Ok(())
+/// });
+/// ```
+pub struct MpiComm {
+    world: SimpleCommunicator,
+    rank: usize,
+    size: usize,
+    _universe: Universe,
+}
+
+impl MpiComm {
+    /// Initializes MPI and returns the world communicator; an error if MPI was already
+    /// initialized in this process.
+    pub fn init() -> Result<MpiComm> {
+        let universe =
+            mpi::initialize().ok_or_else(|| Error::Comm("MPI is already initialized in this process".into()))?;
+        let world = universe.world();
+        let (rank, size) = (world.rank() as usize, world.size() as usize);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            previous(info);
+            eprintln!("shardfft: MPI rank {rank} of {size} panicked; aborting the job");
+            SimpleCommunicator::world().abort(1);
+        }));
+        Ok(MpiComm {
+            world,
+            rank,
+            size,
+            _universe: universe,
+        })
+    }
+
+    /// Initializes MPI, runs `f` on the world communicator, and returns its value; if `f`
+    /// returns an error, prints it with this rank's number and aborts the whole job (exit
+    /// status 1), so no rank is left waiting. Finalizes MPI before returning.
+    pub fn run<R>(f: impl FnOnce(&MpiComm) -> Result<R>) -> R {
+        let comm = match MpiComm::init() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("shardfft: {e}");
+                std::process::exit(1);
+            }
+        };
+        match f(&comm) {
+            Ok(v) => v,
+            Err(e) => comm.abort(&format!("{e}"), 1),
+        }
+    }
+
+    /// Prints `message` naming this rank and aborts every rank of the job.
+    pub fn abort(&self, message: &str, code: c_int) -> ! {
+        eprintln!(
+            "shardfft: MPI rank {} of {} failed: {message}; aborting the job",
+            self.rank, self.size
+        );
+        self.world.abort(code)
+    }
+
+    /// The MPI library's version string.
+    pub fn library_version() -> String {
+        mpi::environment::library_version()
+            .unwrap_or_default()
+            .trim_end_matches(['\0', '\n', ' '])
+            .to_string()
+    }
+}
+
+fn counts(v: &[usize]) -> Result<(Vec<Count>, Vec<Count>)> {
+    let too_large = || Error::TooLarge {
+        what: "MPI exchange (counts are 32-bit)".into(),
+        shape: v.to_vec(),
+    };
+    let c = v
+        .iter()
+        .map(|&n| Count::try_from(n).map_err(|_| too_large()))
+        .collect::<Result<Vec<_>>>()?;
+    let mut displs = Vec::with_capacity(c.len());
+    let mut at: Count = 0;
+    for &n in &c {
+        displs.push(at);
+        at = at.checked_add(n).ok_or_else(too_large)?;
+    }
+    Ok((c, displs))
+}
+
+impl Comm for MpiComm {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+
+    fn size(&self) -> usize {
+        self.size
+    }
+
+    fn alltoallv<T: CommData>(
+        &self,
+        send: &[T],
+        send_counts: &[usize],
+        recv: &mut [T],
+        recv_counts: &[usize],
+    ) -> Result<()> {
+        check_counts("alltoallv send", send_counts, send.len(), self.size)?;
+        check_counts("alltoallv receive", recv_counts, recv.len(), self.size)?;
+        let (sc, sd) = counts(send_counts)?;
+        let (rc, rd) = counts(recv_counts)?;
+        let partition = Partition::new(send, &sc[..], &sd[..]);
+        let mut partition_mut = PartitionMut::new(recv, &rc[..], &rd[..]);
+        self.world.all_to_all_varcount_into(&partition, &mut partition_mut);
+        Ok(())
+    }
+
+    fn allreduce_sum<T: CommData>(&self, data: &mut [T]) -> Result<()> {
+        let contribution = data.to_vec();
+        self.world
+            .all_reduce_into(&contribution[..], data, SystemOperation::sum());
+        Ok(())
+    }
+
+    fn broadcast<T: CommData>(&self, data: &mut [T], root: usize) -> Result<()> {
+        if root >= self.size {
+            return Err(Error::InvalidArgument(format!(
+                "broadcast root {root} is not a rank of {}",
+                self.size
+            )));
+        }
+        self.world.process_at_rank(root as mpi::Rank).broadcast_into(data);
+        Ok(())
+    }
+
+    fn barrier(&self) -> Result<()> {
+        self.world.barrier();
+        Ok(())
+    }
+}
