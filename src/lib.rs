@@ -34,6 +34,12 @@ pub use norm::Norm;
 pub use num_complex::Complex;
 pub use scalar::{Float, Scalar};
 pub use transforms::{
-    fft, fft2, fft_inplace, fftfreq, fftn, fftn_inplace, fftshift, hfft, ifft, ifft2, ifft_inplace, ifftn,
-    ifftn_inplace, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2, rfftfreq, rfftn,
+    fft, fft2, fft_inplace, fft_into, fftfreq, fftn, fftn_inplace, fftshift, hfft, ifft, ifft2, ifft_inplace,
+    ifft_into, ifftn, ifftn_inplace, ifftshift, ihfft, irfft, irfft2, irfft_into, irfftn, rfft, rfft2, rfft_into,
+    rfftfreq, rfftn,
 };
+
+/// The README's examples, compiled and run as doctests so they cannot go stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

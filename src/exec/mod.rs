@@ -13,7 +13,7 @@ mod kernel;
 pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, IxDyn};
+use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, IxDyn};
 use num_complex::Complex;
 use rayon::prelude::*;
 
@@ -62,19 +62,9 @@ where
     }
     // Copies only a view that is neither C- nor Fortran-contiguous.
     let src = src.as_standard_layout();
-    let shape = src.shape().to_vec();
-    let src_slice = src
-        .as_slice()
-        .ok_or_else(|| Error::InvalidArgument("internal: standard layout without a slice".into()))?;
-    let mut out_shape = shape.clone();
-    out_shape[axis] = kernel.out_len();
+    let (grid, out_shape, src_slice) = grid_of(&src, axis, kernel.out_len())?;
     let total = checked_len::<K::Out>(&out_shape, "output array")?;
     let mut out: Vec<K::Out> = try_with_capacity(total, "output array")?;
-    let grid = Grid {
-        outer: shape[..axis].iter().product(),
-        len_in: shape[axis],
-        inner: shape[axis + 1..].iter().product(),
-    };
     if total > 0 {
         // SAFETY: `src_slice` holds outer·len_in·inner elements and `out` has capacity for
         // outer·len_out·inner; `run_grid` writes every one of those before we set the length.
@@ -91,6 +81,82 @@ where
         }
     }
     ArrayD::from_shape_vec(IxDyn(&out_shape), out).map_err(|e| Error::InvalidArgument(e.to_string()))
+}
+
+/// Like [`map_axis`], but writes into `out`, which must have the result's shape.
+///
+/// A C-contiguous `out` is written directly (no allocation at all for in-place kernels on
+/// contiguous lanes); any other layout goes through a temporary.
+pub(crate) fn map_axis_into<T, A, K, L, P>(
+    src: ArrayViewD<'_, A>,
+    axis: usize,
+    kernel: &K,
+    load: L,
+    post: P,
+    mut out: ArrayViewMutD<'_, K::Out>,
+) -> Result<()>
+where
+    T: Float,
+    A: Copy + Send + Sync,
+    K: LaneKernel<T>,
+    L: Fn(A) -> K::In + Sync,
+    P: Fn(&mut [K::Out]) + Sync,
+{
+    let mut want = src.shape().to_vec();
+    want[axis] = kernel.out_len();
+    if out.shape() != want.as_slice() {
+        return Err(Error::ShapeMismatch {
+            what: "output array".into(),
+            expected: want,
+            got: out.shape().to_vec(),
+        });
+    }
+    if !out.is_standard_layout() {
+        let y = map_axis(src, axis, kernel, load, post)?;
+        out.assign(&y);
+        return Ok(());
+    }
+    let src = src.as_standard_layout();
+    let (grid, _, src_slice) = grid_of(&src, axis, kernel.out_len())?;
+    let dst = out
+        .as_slice_mut()
+        .ok_or_else(|| Error::InvalidArgument("internal: standard layout without a slice".into()))?;
+    if !dst.is_empty() {
+        // SAFETY: `src_slice` holds outer·len_in·inner elements, `dst` exactly outer·len_out·inner
+        // (its shape was checked), and the two cannot overlap (`out` is borrowed mutably).
+        unsafe {
+            run_grid(
+                src_slice.as_ptr(),
+                SyncPtr(dst.as_mut_ptr()),
+                &grid,
+                kernel,
+                &load,
+                &post,
+            )?
+        };
+    }
+    Ok(())
+}
+
+/// The `(outer, len, inner)` grid of a standard-layout `src` along `axis`, the output shape
+/// with `len_out` along `axis`, and `src`'s elements.
+fn grid_of<A, S: Data<Elem = A>>(
+    src: &ArrayBase<S, IxDyn>,
+    axis: usize,
+    len_out: usize,
+) -> Result<(Grid, Vec<usize>, &[A])> {
+    let shape = src.shape();
+    let src_slice = src
+        .as_slice()
+        .ok_or_else(|| Error::InvalidArgument("internal: standard layout without a slice".into()))?;
+    let mut out_shape = shape.to_vec();
+    out_shape[axis] = len_out;
+    let grid = Grid {
+        outer: shape[..axis].iter().product(),
+        len_in: shape[axis],
+        inner: shape[axis + 1..].iter().product(),
+    };
+    Ok((grid, out_shape, src_slice))
 }
 
 /// Applies a complex kernel of unchanged length along `axis` of a C- or Fortran-contiguous

@@ -17,15 +17,30 @@ pub(crate) fn r2c_axis<T: Float>(
     conj: bool,
 ) -> Result<ArrayD<Complex<T>>> {
     let kernel = R2c(T::plans().r2c(n)?);
+    map_axis(x, axis, &kernel, |v| v, r2c_post(n, norm, conj))
+}
+
+/// The output pass of a real-to-complex transform of real length `n`: norm scaling, and
+/// conjugation when `conj`.
+pub(crate) fn r2c_post<T: Float>(n: usize, norm: Norm, conj: bool) -> impl Fn(&mut [Complex<T>]) + Sync {
     let factor = norm.factor::<T>(n, false);
-    let post = move |tile: &mut [Complex<T>]| {
+    move |tile: &mut [Complex<T>]| {
         if conj {
             tile.iter_mut().for_each(|z| *z = z.conj().scale(factor));
         } else {
             scale(factor)(tile);
         }
-    };
-    map_axis(x, axis, &kernel, |v| v, post)
+    }
+}
+
+/// The output pass of a complex-to-real transform of real length `n`: norm scaling.
+pub(crate) fn c2r_post<T: Float>(n: usize, norm: Norm) -> impl Fn(&mut [T]) + Sync {
+    let factor = norm.factor::<T>(n, true);
+    move |tile: &mut [T]| {
+        if factor != T::one() {
+            tile.iter_mut().for_each(|v| *v = *v * factor);
+        }
+    }
 }
 
 /// Complex-to-real transform of real length `n` along `axis`; `conj` conjugates the input.
@@ -37,12 +52,7 @@ pub(crate) fn c2r_axis<A: Scalar>(
     conj: bool,
 ) -> Result<ArrayD<A::Real>> {
     let kernel = C2r(A::Real::plans().c2r(n)?);
-    let factor = norm.factor::<A::Real>(n, true);
-    let post = move |tile: &mut [A::Real]| {
-        if factor != <A::Real as num_traits::One>::one() {
-            tile.iter_mut().for_each(|v| *v = *v * factor);
-        }
-    };
+    let post = c2r_post(n, norm);
     if conj {
         map_axis(x, axis, &kernel, |v: A| v.to_complex().conj(), post)
     } else {
@@ -51,7 +61,7 @@ pub(crate) fn c2r_axis<A: Scalar>(
 }
 
 /// numpy's default real output length from `m` Hermitian bins: 2(m−1).
-fn default_real_len(m: usize) -> usize {
+pub(crate) fn default_real_len(m: usize) -> usize {
     m.saturating_sub(1) * 2
 }
 

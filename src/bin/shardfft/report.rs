@@ -25,10 +25,10 @@ fn gflops(flops: f64, ms: f64) -> f64 {
 pub fn print_header(reps: usize, threads: usize) {
     println!(
         "# shardfft bench: median of {reps} runs after 1 warm-up, rayon pool of {threads} threads; \
-         baseline = single-threaded rustfft/realfft loop (fft2: rows, blocked transpose, rows, transpose back)"
+         baseline = single-threaded rustfft/realfft loop into a preallocated output (+alloc rows: both allocate their output)"
     );
     println!(
-        "{:<10} {:>12} {:>6} {:>12} {:>9} {:>12} {:>9} {:>8} {:>9}",
+        "{:<14} {:>12} {:>6} {:>12} {:>9} {:>12} {:>9} {:>8} {:>9}",
         "transform", "n", "batch", "shardfft ms", "GFLOP/s", "baseline ms", "GFLOP/s", "speedup", "rel diff"
     );
 }
@@ -37,7 +37,7 @@ impl Row {
     /// One line of the table.
     pub fn print_table_line(&self) {
         println!(
-            "{:<10} {:>12} {:>6} {:>12.3} {:>9.2} {:>12.3} {:>9.2} {:>7.2}x {:>9.1e}",
+            "{:<14} {:>12} {:>6} {:>12.3} {:>9.2} {:>12.3} {:>9.2} {:>7.2}x {:>9.1e}",
             self.transform,
             self.size,
             self.batch,

@@ -1,0 +1,109 @@
+//! `shardfft bench`: times shardfft's public API against plain single-threaded rustfft/realfft loops.
+
+mod cases;
+mod pairs;
+
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::CliError;
+use crate::report::Row;
+use cases::{Case, Suite};
+use pairs::Pair;
+
+/// Options of `shardfft bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Fewer repetitions (a smoke run, not a measurement)
+    #[arg(long)]
+    quick: bool,
+    /// Print one JSON object per case instead of a table
+    #[arg(long)]
+    json: bool,
+    /// Which group of cases to run
+    #[arg(long, value_enum, default_value = "main")]
+    suite: Suite,
+    /// Run only the cases whose name contains this text, e.g. "r2c" or "c2c-f32/1024"
+    #[arg(long, value_name = "TEXT")]
+    cases: Option<String>,
+}
+
+/// Runs the selected cases and prints the table (or JSON lines) on stdout, progress on stderr.
+pub fn run(args: &BenchArgs) -> Result<(), CliError> {
+    let all = Case::suite(args.suite);
+    let cases: Vec<Case> = all
+        .iter()
+        .copied()
+        .filter(|c| args.cases.as_ref().is_none_or(|f| c.name().contains(f.as_str())))
+        .collect();
+    if cases.is_empty() {
+        let names: Vec<String> = all.into_iter().map(Case::name).collect();
+        return Err(CliError::new(format!(
+            "no bench case matches --cases {:?}; the cases of this suite are {}",
+            args.cases.as_deref().unwrap_or(""),
+            names.join(", ")
+        )));
+    }
+    let reps = if args.quick { 2 } else { 7 };
+    let threads = rayon::current_num_threads();
+    let bar = ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if !args.json {
+        bar.suspend(|| crate::report::print_header(reps, threads));
+    }
+    for case in cases {
+        bar.set_message(case.name());
+        let mut pair = pairs::build(case)?;
+        let (shard_ms, base_ms) = interleave(reps, pair.as_mut())?;
+        let row = Row {
+            transform: case.transform(),
+            size: case.size(),
+            batch: case.batch,
+            flops: case.flops(),
+            shard_ms,
+            base_ms,
+            rel_diff: pair.rel_diff()?,
+            threads,
+        };
+        drop(pair);
+        bar.suspend(|| {
+            if args.json {
+                row.print_json()
+            } else {
+                row.print_table_line()
+            }
+        });
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// One untimed warm-up of each, then `reps` alternating timed runs; returns both medians (ms).
+fn interleave(reps: usize, pair: &mut dyn Pair) -> Result<(f64, f64), CliError> {
+    pair.shard()?;
+    pair.base()?;
+    let (mut ts, mut tb) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
+    for _ in 0..reps {
+        let start = Instant::now();
+        pair.shard()?;
+        ts.push(start.elapsed().as_secs_f64() * 1e3);
+        let start = Instant::now();
+        pair.base()?;
+        tb.push(start.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((median(ts), median(tb)))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        len if len % 2 == 1 => v[len / 2],
+        len => 0.5 * (v[len / 2 - 1] + v[len / 2]),
+    }
+}

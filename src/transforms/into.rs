@@ -1,0 +1,174 @@
+//! Transforms that write into a caller's array (numpy 2's `out=`): no allocation in hot loops.
+
+use ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
+use num_complex::Complex;
+
+use super::args::{length, normalize_axis};
+use super::complex::scale;
+use super::real::{c2r_post, default_real_len, r2c_post};
+use crate::exec::{map_axis_into, C2c, C2r, R2c};
+use crate::{Float, Norm, Result, Scalar};
+
+fn c2c_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    n: Option<usize>,
+    axis: isize,
+    norm: Norm,
+    inverse: bool,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    let axis = normalize_axis(axis, x.ndim())?;
+    let n = length(n, x.len_of(Axis(axis)), "n")?;
+    let kernel = C2c(<S::Elem as Scalar>::Real::plans().complex(n, inverse)?);
+    let post = scale(norm.factor(n, inverse));
+    map_axis_into(
+        x.view().into_dyn(),
+        axis,
+        &kernel,
+        S::Elem::to_complex,
+        post,
+        out.view_mut().into_dyn(),
+    )
+}
+
+/// [`fft`](crate::fft) written into `out`, which must have the result's shape (`x`'s, with
+/// `n` along `axis`); otherwise [`Error::ShapeMismatch`](crate::Error::ShapeMismatch).
+///
+/// A C-contiguous `out` is written directly, with no allocation; other layouts go through a
+/// temporary. `out`'s previous contents are ignored.
+///
+/// ```
+/// use ndarray::Array2;
+/// use shardfft::{fft_into, Complex, Norm};
+/// let x = Array2::from_elem((4, 8), Complex::new(1.0f32, 0.0));
+/// let mut y = Array2::zeros((4, 8));
+/// fft_into(&x, &mut y, None, -1, Norm::Backward)?;
+/// assert_eq!(y[[3, 0]], Complex::new(8.0, 0.0));
+/// assert!(fft_into(&x, &mut Array2::zeros((4, 9)), None, -1, Norm::Backward).is_err());
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn fft_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    n: Option<usize>,
+    axis: isize,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_into(x, out, n, axis, norm, false)
+}
+
+/// [`ifft`](crate::ifft) written into `out` (see [`fft_into`]).
+///
+/// ```
+/// use ndarray::Array1;
+/// use shardfft::{ifft_into, Complex, Norm};
+/// let x = Array1::from_elem(4, Complex::new(1.0f64, 0.0));
+/// let mut y = Array1::zeros(4);
+/// ifft_into(&x, &mut y, None, 0, Norm::Backward)?;
+/// assert_eq!(y[0], Complex::new(1.0, 0.0));
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn ifft_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    n: Option<usize>,
+    axis: isize,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_into(x, out, n, axis, norm, true)
+}
+
+/// [`rfft`](crate::rfft) written into `out`, which must have the result's shape (`n/2+1`
+/// bins along `axis`).
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use shardfft::{rfft_into, Norm};
+/// let mut y = Array1::zeros(3);
+/// rfft_into(&array![1.0f64, 2.0, 3.0, 4.0], &mut y, None, 0, Norm::Backward)?;
+/// assert!((y[0].re - 10.0).abs() < 1e-12 && (y[2].re + 2.0).abs() < 1e-12);
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn rfft_into<T, S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    n: Option<usize>,
+    axis: isize,
+    norm: Norm,
+) -> Result<()>
+where
+    T: Float,
+    S: Data<Elem = T>,
+    So: DataMut<Elem = Complex<T>>,
+    D: Dimension,
+{
+    let axis = normalize_axis(axis, x.ndim())?;
+    let n = length(n, x.len_of(Axis(axis)), "n")?;
+    let kernel = R2c(T::plans().r2c(n)?);
+    let post = r2c_post(n, norm, false);
+    map_axis_into(
+        x.view().into_dyn(),
+        axis,
+        &kernel,
+        |v| v,
+        post,
+        out.view_mut().into_dyn(),
+    )
+}
+
+/// [`irfft`](crate::irfft) written into `out`, which must have the result's shape (`n` real
+/// values along `axis`, by default 2(m−1)).
+///
+/// ```
+/// use ndarray::{array, Array1};
+/// use shardfft::{irfft_into, rfft, Norm};
+/// let x = array![1.0f64, 2.0, 3.0, 4.0, 5.0];
+/// let mut back = Array1::zeros(5);
+/// irfft_into(&rfft(&x, None, 0, Norm::Backward)?, &mut back, Some(5), 0, Norm::Backward)?;
+/// assert!((back[4] - 5.0).abs() < 1e-12);
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn irfft_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    n: Option<usize>,
+    axis: isize,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = <S::Elem as Scalar>::Real>,
+    D: Dimension,
+{
+    let axis = normalize_axis(axis, x.ndim())?;
+    let n = length(n, default_real_len(x.len_of(Axis(axis))), "n")?;
+    let kernel = C2r(<S::Elem as Scalar>::Real::plans().c2r(n)?);
+    let post = c2r_post(n, norm);
+    map_axis_into(
+        x.view().into_dyn(),
+        axis,
+        &kernel,
+        S::Elem::to_complex,
+        post,
+        out.view_mut().into_dyn(),
+    )
+}
