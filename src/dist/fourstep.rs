@@ -13,13 +13,17 @@
 //! adjoint, in reverse), which is the transform of the opposite direction read from scrambled
 //! order: the inverse of a scrambled spectrum costs two moves, not three.
 
+use std::any::{Any, TypeId};
+use std::sync::{Arc, Mutex, PoisonError};
+
 use ndarray::{ArrayD, ArrayViewD, IxDyn};
 use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::comm::{Comm, CommData};
-use super::layout::{balanced_bounds, Layout};
-use super::redistribute::{exchange, runs_exchange, Dist1};
+use super::layout::balanced_bounds;
+use super::pool;
+use super::redistribute::{runs_exchange, Dist1};
 use crate::transforms::{c2c_axis, c2c_axis_owned};
 use crate::{Error, Float, Norm, Result, Scalar};
 
@@ -50,37 +54,84 @@ fn shape_err(e: ndarray::ShapeError) -> Error {
     Error::InvalidArgument(format!("internal: {e}"))
 }
 
-/// Multiplies `y` (n1 × w, columns `c0..c0+w` of the n1 × n2 matrix) by
-/// `factor · W_n^(±k1·j2)` (sign + for `inverse`), with f64 twiddles from two short tables.
-fn twiddle<T: Float>(y: &mut [Complex<T>], w: usize, n: usize, c0: usize, inverse: bool, factor: T) {
-    if w == 0 || y.is_empty() {
-        return;
-    }
+/// The twiddles `factor · W_n^(±k1·j2)` (sign + for `inverse`) of columns `c0..c0+w` of the
+/// n1 × n2 matrix, column by column. Each is the product of two entries of short f64 tables
+/// (W^e = W^(e − e mod b) · W^(e mod b), b a power of two near √n, the factor folded into the
+/// first table), rounded once to `T`.
+fn twiddle_table<T: Float>(n1: usize, n: usize, c0: usize, w: usize, inverse: bool, factor: T) -> Vec<Complex<T>> {
     let sign = if inverse { 1.0 } else { -1.0 };
-    let b = (n as f64).sqrt().ceil().max(1.0) as usize;
+    let log_b = ((n as f64).sqrt().ceil() as usize)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros();
+    let b = 1usize << log_b;
+    let mask = b - 1;
     let angle = |e: usize| sign * 2.0 * std::f64::consts::PI * (e as f64) / (n as f64);
+    let factor = factor.to_f64().unwrap_or(1.0);
     let lo: Vec<Complex<f64>> = (0..b).map(|t| Complex::from_polar(1.0, angle(t))).collect();
     let hi: Vec<Complex<f64>> = (0..n.div_ceil(b))
-        .map(|u| Complex::from_polar(1.0, angle(u * b)))
+        .map(|u| Complex::from_polar(factor, angle(u * b)))
         .collect();
-    let factor = factor.to_f64().unwrap_or(1.0);
-    y.par_chunks_mut(w).enumerate().for_each(|(k1, row)| {
-        let step = k1 % n;
-        let mut e = ((k1 as u128 * c0 as u128) % n as u128) as usize;
-        for z in row.iter_mut() {
-            let t = hi[e / b] * lo[e % b] * factor;
-            let (re, im) = (z.re.to_f64().unwrap_or(0.0), z.im.to_f64().unwrap_or(0.0));
-            let v = Complex::new(re, im) * t;
-            *z = Complex::new(
-                T::from_f64(v.re).unwrap_or_else(T::zero),
-                T::from_f64(v.im).unwrap_or_else(T::zero),
-            );
+    let cast = |v: f64| T::from_f64(v).unwrap_or_else(T::zero);
+    let mut table = vec![Complex::new(T::zero(), T::zero()); n1 * w];
+    table.par_chunks_mut(n1.max(1)).enumerate().for_each(|(j, column)| {
+        let step = (c0 + j) % n;
+        let mut e = 0;
+        for t in column.iter_mut() {
+            let v = hi[e >> log_b] * lo[e & mask];
+            *t = Complex::new(cast(v.re), cast(v.im));
             e += step;
             if e >= n {
                 e -= n;
             }
         }
     });
+    table
+}
+
+/// Which twiddle table: (n, n1, c0, w, inverse, factor's bits, element type).
+type TwiddleKey = (usize, usize, usize, usize, bool, u64, TypeId);
+
+/// Recently used twiddle tables (like a plan's, computed once per transform and rank).
+#[allow(clippy::type_complexity)]
+static TWIDDLES: Mutex<Vec<(TwiddleKey, usize, Arc<dyn Any + Send + Sync>)>> = Mutex::new(Vec::new());
+/// The most bytes of twiddle tables kept.
+const TWIDDLE_BYTES: usize = 256 << 20;
+
+/// Multiplies `y` (columns `c0..c0+w` of the n1 × n2 matrix, each column of n1 elements
+/// contiguous) by `factor · W_n^(±k1·j2)`, from a cached table (see [`twiddle_table`]).
+fn twiddle<T: Float>(y: &mut [Complex<T>], n1: usize, n: usize, c0: usize, inverse: bool, factor: T) {
+    if n1 == 0 || y.is_empty() {
+        return;
+    }
+    let w = y.len() / n1;
+    let bits = factor.to_f64().unwrap_or(1.0).to_bits();
+    let key: TwiddleKey = (n, n1, c0, w, inverse, bits, TypeId::of::<T>());
+    let cached = {
+        let cache = TWIDDLES.lock().unwrap_or_else(PoisonError::into_inner);
+        cache
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .and_then(|(_, _, t)| t.clone().downcast::<Vec<Complex<T>>>().ok())
+    };
+    let table = match cached {
+        Some(t) => t,
+        None => {
+            let t = Arc::new(twiddle_table(n1, n, c0, w, inverse, factor));
+            let size = t.len() * std::mem::size_of::<Complex<T>>();
+            if size <= TWIDDLE_BYTES {
+                let mut cache = TWIDDLES.lock().unwrap_or_else(PoisonError::into_inner);
+                cache.push((key, size, t.clone()));
+                while cache.iter().map(|e| e.1).sum::<usize>() > TWIDDLE_BYTES {
+                    cache.remove(0);
+                }
+            }
+            t
+        }
+    };
+    y.par_chunks_mut(1 << 14)
+        .zip(table.par_chunks(1 << 14))
+        .for_each(|(ys, ts)| ys.iter_mut().zip(ts).for_each(|(z, t)| *z = *z * *t));
 }
 
 /// The column layout of the n1 × n2 matrix (step A's destination) over `p` ranks, and its
@@ -130,28 +181,41 @@ where
     let (n1, n2) = factors(n);
     let (cols, cb) = columns(n1, n2, p);
     let (c0, w) = (cb[me], cb[me + 1] - cb[me]);
-    // (A) whole columns j2 on each rank.
+    // (A) whole columns j2 on each rank, each column contiguous (the exchange's unpacking is
+    // the local transpose).
     let m = runs_exchange(comm, src, from, &cols)?;
-    let mview = ArrayViewD::from_shape(IxDyn(&[n1, w]), &m).map_err(shape_err)?;
-    // (B) n1-point transforms down the columns, then twiddles and the norm factor.
-    let mut y = c2c_axis(mview, 0, n1, inverse, unscaled(inverse))?;
-    drop(m);
+    let mview = ArrayViewD::from_shape(IxDyn(&[w, n1]), &m).map_err(shape_err)?;
+    // (B) n1-point transforms of the columns, then twiddles and the norm factor.
+    let mut y = c2c_axis(mview, 1, n1, inverse, unscaled(inverse))?;
+    pool::give(m);
     if let Some(s) = y.as_slice_mut() {
-        twiddle(s, w, n, c0, inverse, factor);
+        twiddle(s, n1, n, c0, inverse, factor);
     }
-    // (C) transpose: whole rows k1 on each rank.
-    let by_cols = Layout::with_bounds(&[n1, n2], 1, &cb)?;
-    let by_rows = Layout::new(&[n1, n2], 0, p)?;
-    let z = exchange(comm, y.view(), &by_cols, &by_rows)?;
-    drop(y);
+    // (C) transpose: whole rows k1 on each rank (the exchange's packing is the local transpose).
+    let rows = by_rows(n1, n2, &balanced_bounds(n1, p));
+    let flat = into_flat(y);
+    let z = runs_exchange(comm, &flat, &cols, &rows)?;
+    pool::give(flat);
+    let row_bounds = balanced_bounds(n1, p);
+    let h = row_bounds[me + 1] - row_bounds[me];
+    let z = ArrayD::from_shape_vec(IxDyn(&[h, n2]), z).map_err(shape_err)?;
     // (D) n2-point transforms along the rows.
     let z = c2c_axis_owned(z, 1, n2, inverse, unscaled(inverse))?;
     let dist = Dist1::Scrambled {
         n1,
         n2,
-        bounds: by_rows.bounds().to_vec(),
+        bounds: row_bounds,
     };
     Ok((into_flat(z), dist))
+}
+
+/// The rows `bounds[r]..bounds[r+1]` of the n1 × n2 matrix on rank r, row-major: a natural
+/// distribution of its flat index space.
+fn by_rows(n1: usize, n2: usize, bounds: &[usize]) -> Dist1 {
+    Dist1::Natural {
+        len: n1 * n2,
+        bounds: bounds.iter().map(|&b| b * n2).collect(),
+    }
 }
 
 /// The adjoint of [`to_scrambled`] in direction `!inverse`: transforms (direction `inverse`,
@@ -175,18 +239,18 @@ where
     // (D*) n2-point transforms along the rows.
     let zview = ArrayViewD::from_shape(IxDyn(&[h, n2]), src).map_err(shape_err)?;
     let z = c2c_axis(zview, 1, n2, inverse, unscaled(inverse))?;
-    // (C*) back to whole columns.
-    let by_rows = Layout::with_bounds(&[n1, n2], 0, row_bounds)?;
+    // (C*) back to whole columns, each contiguous.
     let (cols, cb) = columns(n1, n2, p);
-    let by_cols = Layout::with_bounds(&[n1, n2], 1, &cb)?;
-    let mut y = exchange(comm, z.view(), &by_rows, &by_cols)?;
-    drop(z);
-    // (T*, B*) twiddles, then n1-point transforms down the columns.
+    let flat = into_flat(z);
+    let y = runs_exchange(comm, &flat, &by_rows(n1, n2, row_bounds), &cols)?;
+    pool::give(flat);
+    // (T*, B*) twiddles, then n1-point transforms of the columns.
     let (c0, w) = (cb[me], cb[me + 1] - cb[me]);
+    let mut y = ArrayD::from_shape_vec(IxDyn(&[w, n1]), y).map_err(shape_err)?;
     if let Some(s) = y.as_slice_mut() {
-        twiddle(s, w, n1 * n2, c0, inverse, factor);
+        twiddle(s, n1, n1 * n2, c0, inverse, factor);
     }
-    let m = c2c_axis_owned(y, 0, n1, inverse, unscaled(inverse))?;
+    let m = c2c_axis_owned(y, 1, n1, inverse, unscaled(inverse))?;
     // (A*) to natural order.
     let natural = Dist1::Natural {
         len: n1 * n2,
@@ -194,6 +258,7 @@ where
     };
     let flat = into_flat(m);
     let out = runs_exchange(comm, &flat, &cols, &natural)?;
+    pool::give(flat);
     Ok((out, natural))
 }
 

@@ -42,17 +42,20 @@
 //! ```
 
 mod comm;
+mod conv;
 mod fourstep;
 mod layout;
 #[cfg(feature = "mpi")]
 mod mpi;
 mod ops;
 mod plan;
+mod pool;
 mod redistribute;
 mod sharded;
 mod threads;
 
 pub use comm::{Comm, CommData};
+pub use conv::{fftconvolve, fftconvolve_vjp, ConvData, ShardedConvPlan, ShardedConvTape};
 pub use layout::{balanced_block, Layout, Order};
 #[cfg(feature = "mpi")]
 pub use mpi::MpiComm;
@@ -60,6 +63,7 @@ pub use ops::{
     fft, fft2, fft2_vjp, fft_vjp, fftn, fftn_vjp, ifft, ifft2, ifft2_vjp, ifft_vjp, ifftn, ifftn_vjp, irfft, irfft2,
     irfft2_vjp, irfft_vjp, irfftn, irfftn_vjp, local_flat, rfft, rfft2, rfft2_vjp, rfft_vjp, rfftn, rfftn_vjp, Out,
 };
-pub use redistribute::Redistribute;
+pub use pool::release_exchange_buffers;
+pub use redistribute::{exchange_stats, reset_exchange_stats, ExchangeStats, Redistribute};
 pub use sharded::Sharded;
 pub use threads::{run_threads, run_threads_with_timeout, ThreadComm};

@@ -1,6 +1,7 @@
 //! The MPI backend (cargo feature `mpi`): ranks as MPI processes, through rsmpi.
 
 use std::os::raw::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};
@@ -43,9 +44,27 @@ pub struct MpiComm {
     _universe: Universe,
 }
 
+/// Whether MPI is initialized and not yet finalized (the panic hook aborts only then).
+static MPI_LIVE: AtomicBool = AtomicBool::new(false);
+
+/// Below this many elements (gathered over all ranks), [`Comm::allreduce_sum`] gathers every
+/// rank's contribution and adds them in rank order itself, so every rank gets the same bits.
+const ORDERED_SUM_LIMIT: usize = 1 << 20;
+
 impl MpiComm {
     /// Initializes MPI and returns the world communicator; an error if MPI was already
     /// initialized in this process.
+    ///
+    /// Installs the panic hook described above (it runs the previous hook first, so the panic
+    /// message is printed as usual); a panic on any thread of this process, rayon's workers
+    /// included, then ends the whole job.
+    ///
+    /// ```no_run
+    /// use shardfft::dist::{Comm, MpiComm};
+    /// let comm = MpiComm::init()?;
+    /// println!("rank {} of {}", comm.rank(), comm.size());
+    /// # Ok::<(), shardfft::Error>(())
+    /// ```
     pub fn init() -> Result<MpiComm> {
         let universe =
             mpi::initialize().ok_or_else(|| Error::Comm("MPI is already initialized in this process".into()))?;
@@ -54,9 +73,12 @@ impl MpiComm {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             previous(info);
-            eprintln!("shardfft: MPI rank {rank} of {size} panicked; aborting the job");
-            SimpleCommunicator::world().abort(1);
+            if MPI_LIVE.load(Ordering::SeqCst) {
+                eprintln!("shardfft: MPI rank {rank} of {size} panicked; aborting the job");
+                SimpleCommunicator::world().abort(101);
+            }
         }));
+        MPI_LIVE.store(true, Ordering::SeqCst);
         Ok(MpiComm {
             world,
             rank,
@@ -68,6 +90,17 @@ impl MpiComm {
     /// Initializes MPI, runs `f` on the world communicator, and returns its value; if `f`
     /// returns an error, prints it with this rank's number and aborts the whole job (exit
     /// status 1), so no rank is left waiting. Finalizes MPI before returning.
+    ///
+    /// ```no_run
+    /// use shardfft::dist::{Comm, MpiComm};
+    /// // mpirun -np 2 target/release/examples/my_program
+    /// let total = MpiComm::run(|comm| {
+    ///     let mut v = [comm.rank() as u64];
+    ///     comm.allreduce_sum(&mut v)?;
+    ///     Ok(v[0])
+    /// });
+    /// println!("sum of the ranks: {total}");
+    /// ```
     pub fn run<R>(f: impl FnOnce(&MpiComm) -> Result<R>) -> R {
         let comm = match MpiComm::init() {
             Ok(c) => c,
@@ -82,7 +115,14 @@ impl MpiComm {
         }
     }
 
-    /// Prints `message` naming this rank and aborts every rank of the job.
+    /// Prints `message` naming this rank and aborts every rank of the job (`MPI_Abort`).
+    ///
+    /// ```no_run
+    /// use shardfft::dist::MpiComm;
+    /// let comm = MpiComm::init()?;
+    /// comm.abort("giving up", 2);
+    /// # Ok::<(), shardfft::Error>(())
+    /// ```
     pub fn abort(&self, message: &str, code: c_int) -> ! {
         eprintln!(
             "shardfft: MPI rank {} of {} failed: {message}; aborting the job",
@@ -91,12 +131,24 @@ impl MpiComm {
         self.world.abort(code)
     }
 
-    /// The MPI library's version string.
+    /// The MPI library's version string (trimmed of MPI's trailing NUL and newlines).
+    ///
+    /// ```no_run
+    /// println!("{}", shardfft::dist::MpiComm::library_version());
+    /// ```
     pub fn library_version() -> String {
         mpi::environment::library_version()
             .unwrap_or_default()
             .trim_end_matches(['\0', '\n', ' '])
             .to_string()
+    }
+}
+
+impl Drop for MpiComm {
+    fn drop(&mut self) {
+        // The universe (dropped right after) finalizes MPI: from then on a panic must not
+        // call MPI_Abort.
+        MPI_LIVE.store(false, Ordering::SeqCst);
     }
 }
 
@@ -145,9 +197,25 @@ impl Comm for MpiComm {
     }
 
     fn allreduce_sum<T: CommData>(&self, data: &mut [T]) -> Result<()> {
-        let contribution = data.to_vec();
-        self.world
-            .all_reduce_into(&contribution[..], data, SystemOperation::sum());
+        if data.is_empty() {
+            return Ok(());
+        }
+        if data.len().saturating_mul(self.size) <= ORDERED_SUM_LIMIT {
+            // Gather every contribution and add them in rank order: the same bits everywhere.
+            let mut all = vec![T::default(); data.len() * self.size];
+            self.world.all_gather_into(&data[..], &mut all[..]);
+            let mut chunks = all.chunks_exact(data.len());
+            if let Some(first) = chunks.next() {
+                data.copy_from_slice(first);
+            }
+            for chunk in chunks {
+                data.iter_mut().zip(chunk).for_each(|(d, &c)| *d = d.sum(c));
+            }
+        } else {
+            let contribution = data.to_vec();
+            self.world
+                .all_reduce_into(&contribution[..], data, SystemOperation::sum());
+        }
         Ok(())
     }
 

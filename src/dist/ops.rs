@@ -183,7 +183,9 @@ fn finish_1d<C: Comm, A: CommData>(comm: &C, data: Vec<A>, dist: &Dist1, to: Lay
     let data = if *dist == target {
         data
     } else {
-        runs_exchange(comm, &data, dist, &target)?
+        let moved = runs_exchange(comm, &data, dist, &target)?;
+        super::pool::give(data);
+        moved
     };
     Sharded::from_local(to_array(data)?, to, comm.rank())
 }

@@ -9,6 +9,7 @@ use num_complex::Complex;
 use super::comm::{Comm, CommData};
 use super::layout::Layout;
 use super::ops::Out;
+use super::pool;
 use super::redistribute::exchange;
 use crate::transforms::{c2c_axis, c2c_axis_owned, c2r_axis, r2c_axis};
 use crate::{grad, Error, Float, Norm, Result, Scalar};
@@ -152,9 +153,18 @@ impl<T: Float> Block<T> {
         T: CommData,
         Complex<T>: CommData,
     {
+        // The moved block's storage goes back to the exchange pool for the next move.
         Ok(match self {
-            Block::Real(r) => Block::Real(exchange(comm, r.view(), from, to)?),
-            Block::Cplx(c) => Block::Cplx(exchange(comm, c.view(), from, to)?),
+            Block::Real(r) => {
+                let moved = exchange(comm, r.view(), from, to)?;
+                pool::give_array(r);
+                Block::Real(moved)
+            }
+            Block::Cplx(c) => {
+                let moved = exchange(comm, c.view(), from, to)?;
+                pool::give_array(c);
+                Block::Cplx(moved)
+            }
         })
     }
 }

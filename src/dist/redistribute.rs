@@ -11,13 +11,14 @@
 //! Either way one `alltoallv` moves each element that changes rank exactly once.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice};
 
 use super::comm::{key_of, Comm, CommData};
 use super::layout::{Layout, Order};
-use super::Sharded;
-use crate::exec::try_filled;
+use super::{pool, Sharded};
 use crate::{Error, Result};
 
 /// A planned redistribution of a sharded array from one layout to another of the same global
@@ -127,6 +128,104 @@ impl Redistribute {
     }
 }
 
+/// What the all-to-all exchanges of this process have cost since the last
+/// [`reset_exchange_stats`]: a cheap timing hook for benchmarks (a few atomic additions per
+/// exchange).
+///
+/// The counters are per process: under MPI they describe one rank; with
+/// [`run_threads`](super::run_threads) they add up every thread rank of the process.
+///
+/// ```
+/// use ndarray::Array2;
+/// use shardfft::dist::{self, exchange_stats, reset_exchange_stats, run_threads, Comm, Layout, Out, Sharded};
+/// use shardfft::{Complex, Norm};
+///
+/// let global = Array2::<Complex<f32>>::zeros((8, 8)).into_dyn();
+/// reset_exchange_stats();
+/// run_threads(2, |comm| {
+///     let x = Sharded::from_global(&global, Layout::new(&[8, 8], 0, 2)?, comm.rank())?;
+///     dist::fft2(comm, &x, None, None, Norm::Backward, Out::Transposed)
+/// });
+/// let stats = exchange_stats();
+/// // One transpose: each of the 2 ranks sends a quarter of the array to the other.
+/// assert_eq!(stats.exchanges, 2);
+/// assert_eq!(stats.bytes_sent, 2 * 16 * 8);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExchangeStats {
+    /// Exchanges made (one per rank per all-to-all).
+    pub exchanges: u64,
+    /// Bytes sent to other ranks (a rank's data for itself is not counted).
+    pub bytes_sent: u64,
+    /// Time in exchanges: packing, the all-to-all itself, and unpacking.
+    pub exchange_time: Duration,
+    /// Time in the backend's all-to-all call alone.
+    pub alltoall_time: Duration,
+}
+
+static EXCHANGES: AtomicU64 = AtomicU64::new(0);
+static BYTES_SENT: AtomicU64 = AtomicU64::new(0);
+static EXCHANGE_NANOS: AtomicU64 = AtomicU64::new(0);
+static ALLTOALL_NANOS: AtomicU64 = AtomicU64::new(0);
+
+/// The exchange counters of this process (see [`ExchangeStats`]).
+///
+/// ```
+/// let s = shardfft::dist::exchange_stats();
+/// assert!(s.exchange_time >= s.alltoall_time || s.exchanges > 0);
+/// ```
+pub fn exchange_stats() -> ExchangeStats {
+    ExchangeStats {
+        exchanges: EXCHANGES.load(Ordering::Relaxed),
+        bytes_sent: BYTES_SENT.load(Ordering::Relaxed),
+        exchange_time: Duration::from_nanos(EXCHANGE_NANOS.load(Ordering::Relaxed)),
+        alltoall_time: Duration::from_nanos(ALLTOALL_NANOS.load(Ordering::Relaxed)),
+    }
+}
+
+/// Sets the exchange counters of this process to zero.
+///
+/// ```
+/// shardfft::dist::reset_exchange_stats();
+/// assert_eq!(shardfft::dist::exchange_stats().exchanges, 0);
+/// ```
+pub fn reset_exchange_stats() {
+    for c in [&EXCHANGES, &BYTES_SENT, &EXCHANGE_NANOS, &ALLTOALL_NANOS] {
+        c.store(0, Ordering::Relaxed);
+    }
+}
+
+fn nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// Records one exchange that started at `start`.
+fn record<A>(start: Instant, alltoall: Duration, send_counts: &[usize], me: usize) {
+    let elements: usize = send_counts
+        .iter()
+        .enumerate()
+        .filter(|&(d, _)| d != me)
+        .map(|(_, &c)| c)
+        .sum();
+    EXCHANGES.fetch_add(1, Ordering::Relaxed);
+    BYTES_SENT.fetch_add((elements * std::mem::size_of::<A>()) as u64, Ordering::Relaxed);
+    EXCHANGE_NANOS.fetch_add(nanos(start.elapsed()), Ordering::Relaxed);
+    ALLTOALL_NANOS.fetch_add(nanos(alltoall), Ordering::Relaxed);
+}
+
+/// The backend's all-to-all, timed.
+fn timed_alltoallv<C: Comm, A: CommData>(
+    comm: &C,
+    send: &[A],
+    send_counts: &[usize],
+    recv: &mut [A],
+    recv_counts: &[usize],
+) -> Result<Duration> {
+    let t = Instant::now();
+    comm.alltoallv(send, send_counts, recv, recv_counts)?;
+    Ok(t.elapsed())
+}
+
 /// Checks that a communicator fits a layout.
 pub(crate) fn check_comm<C: Comm>(comm: &C, layout: &Layout) -> Result<()> {
     if comm.size() != layout.ranks() {
@@ -203,12 +302,16 @@ fn boxes_meet(from: &Layout, s: usize, to: &Layout, d: usize) -> Vec<Range<usize
         .collect()
 }
 
-/// `ranges` made relative to the block `origin`.
+/// `ranges` made relative to the block `origin`. A range that misses the block (the empty
+/// overlap of blocks that do not meet) becomes an empty range inside it.
 fn relative(ranges: &[Range<usize>], origin: &[Range<usize>]) -> Vec<Range<usize>> {
     ranges
         .iter()
         .zip(origin)
-        .map(|(r, o)| r.start - o.start..r.end - o.start)
+        .map(|(r, o)| {
+            let start = r.start.saturating_sub(o.start).min(o.len());
+            start..r.end.saturating_sub(o.start).clamp(start, o.len())
+        })
         .collect()
 }
 
@@ -216,20 +319,21 @@ fn sub_view<'a, A>(view: &'a ArrayViewD<'_, A>, ranges: &[Range<usize>]) -> Arra
     view.slice_each_axis(|ax| Slice::from(ranges[ax.axis.index()].clone()))
 }
 
-/// Appends `view` to `out` in C order, a contiguous lane at a time.
-fn pack<A: Copy>(view: ArrayViewD<'_, A>, out: &mut Vec<A>) {
+/// Writes `view` into `out` (of the same length) in C order, a contiguous lane at a time.
+fn pack<A: Copy>(view: ArrayViewD<'_, A>, out: &mut [A]) {
     if view.is_empty() {
         return;
     }
     if let Some(s) = view.as_slice() {
-        out.extend_from_slice(s);
+        out.copy_from_slice(s);
         return;
     }
     let last = Axis(view.ndim() - 1);
-    for lane in view.lanes(last) {
+    let n = view.len_of(last);
+    for (lane, chunk) in view.lanes(last).into_iter().zip(out.chunks_exact_mut(n)) {
         match lane.as_slice() {
-            Some(s) => out.extend_from_slice(s),
-            None => out.extend(lane.iter().copied()),
+            Some(s) => chunk.copy_from_slice(s),
+            None => chunk.iter_mut().zip(lane.iter()).for_each(|(d, &s)| *d = s),
         }
     }
 }
@@ -253,42 +357,102 @@ fn unpack<A: Copy>(mut view: ArrayViewMutD<'_, A>, data: &[A]) {
     }
 }
 
+/// The offset of `range` (one range per axis) in a C-order array of `shape` if it is one
+/// contiguous stretch of it, else `None` (empty boxes are contiguous anywhere: offset 0).
+fn contiguous_offset(range: &[Range<usize>], shape: &[usize]) -> Option<usize> {
+    if range.iter().any(|r| r.is_empty()) {
+        return Some(0);
+    }
+    // The last axis not taken whole; every axis before it must be one index wide.
+    let partial = (0..shape.len()).rev().find(|&a| range[a] != (0..shape[a]));
+    if let Some(k) = partial {
+        if range[..k].iter().any(|r| r.len() != 1) {
+            return None;
+        }
+    }
+    let mut offset = 0;
+    for (r, &n) in range.iter().zip(shape) {
+        offset = offset * n + r.start;
+    }
+    Some(offset)
+}
+
+/// Whether the boxes, packed one after the other in C order, are exactly an array of `shape`
+/// in memory order (so the array itself can be the send or receive buffer).
+fn boxes_in_memory_order(boxes: &[Vec<Range<usize>>], shape: &[usize]) -> bool {
+    let mut at = 0;
+    for b in boxes {
+        let count: usize = b.iter().map(|r| r.len()).product();
+        if count == 0 {
+            continue;
+        }
+        match contiguous_offset(b, shape) {
+            Some(offset) if offset == at => at += count,
+            _ => return false,
+        }
+    }
+    at == shape.iter().product::<usize>()
+}
+
 fn box_exchange<C: Comm, A: CommData>(
     comm: &C,
     src: ArrayViewD<'_, A>,
     from: &Layout,
     to: &Layout,
 ) -> Result<ArrayD<A>> {
+    let start = Instant::now();
     let (me, p) = (comm.rank(), comm.size());
     let my_from = block_box(from, me);
     let my_to = block_box(to, me);
-    let send_counts: Vec<usize> = (0..p)
-        .map(|d| boxes_meet(from, me, to, d).iter().map(|r| r.len()).product())
+    let out_shape = to.local_shape(me);
+    let out_len: usize = out_shape.iter().product();
+    let send_boxes: Vec<Vec<Range<usize>>> = (0..p)
+        .map(|d| relative(&boxes_meet(from, me, to, d), &my_from))
         .collect();
-    let recv_counts: Vec<usize> = (0..p)
-        .map(|s| boxes_meet(from, s, to, me).iter().map(|r| r.len()).product())
-        .collect();
-    let mut send: Vec<A> = crate::exec::try_with_capacity(send_counts.iter().sum(), "send buffer")?;
-    for d in 0..p {
-        let meet = boxes_meet(from, me, to, d);
-        pack(sub_view(&src, &relative(&meet, &my_from)), &mut send);
+    let recv_boxes: Vec<Vec<Range<usize>>> = (0..p).map(|s| relative(&boxes_meet(from, s, to, me), &my_to)).collect();
+    let count = |b: &Vec<Range<usize>>| b.iter().map(|r| r.len()).product::<usize>();
+    let send_counts: Vec<usize> = send_boxes.iter().map(count).collect();
+    let recv_counts: Vec<usize> = recv_boxes.iter().map(count).collect();
+    // Send straight from the block when the pieces for ranks 0, 1, ... follow each other in it.
+    let direct = src
+        .as_slice()
+        .filter(|_| boxes_in_memory_order(&send_boxes, src.shape()));
+    let mut packed = None;
+    let send: &[A] = match direct {
+        Some(s) => s,
+        None => {
+            let mut buf = pool::take(send_counts.iter().sum(), "send buffer")?;
+            let mut at = 0;
+            for (b, &n) in send_boxes.iter().zip(&send_counts) {
+                pack(sub_view(&src, b), &mut buf[at..at + n]);
+                at += n;
+            }
+            &packed.insert(buf)[..]
+        }
+    };
+    let mut out = pool::take::<A>(out_len, "block")?;
+    let a2a = if boxes_in_memory_order(&recv_boxes, &out_shape) {
+        // Receive straight into the output block.
+        timed_alltoallv(comm, send, &send_counts, &mut out, &recv_counts)?
+    } else {
+        let mut recv = pool::take(recv_counts.iter().sum(), "receive buffer")?;
+        let a2a = timed_alltoallv(comm, send, &send_counts, &mut recv, &recv_counts)?;
+        let mut view = ArrayViewMutD::from_shape(IxDyn(&out_shape), &mut out[..])
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let mut at = 0;
+        for (b, &n) in recv_boxes.iter().zip(&recv_counts) {
+            let sub = view.slice_each_axis_mut(|ax| Slice::from(b[ax.axis.index()].clone()));
+            unpack(sub, &recv[at..at + n]);
+            at += n;
+        }
+        pool::give(recv);
+        a2a
+    };
+    if let Some(buf) = packed {
+        pool::give(buf);
     }
-    let mut recv: Vec<A> = try_filled(recv_counts.iter().sum(), "receive buffer")?;
-    comm.alltoallv(&send, &send_counts, &mut recv, &recv_counts)?;
-    drop(send);
-    let mut out: ArrayD<A> = ArrayD::from_shape_vec(
-        IxDyn(&to.local_shape(me)),
-        try_filled(to.local_shape(me).iter().product(), "block")?,
-    )
-    .map_err(|e| Error::InvalidArgument(e.to_string()))?;
-    let mut at = 0;
-    for (s, &count) in recv_counts.iter().enumerate() {
-        let meet = relative(&boxes_meet(from, s, to, me), &my_to);
-        let view = out.slice_each_axis_mut(|ax| Slice::from(meet[ax.axis.index()].clone()));
-        unpack(view, &recv[at..at + count]);
-        at += count;
-    }
-    Ok(out)
+    record::<A>(start, a2a, &send_counts, me);
+    ArrayD::from_shape_vec(IxDyn(&out_shape), out).map_err(|e| Error::InvalidArgument(e.to_string()))
 }
 
 /// A distribution of a 1-D index space `0..len` over the ranks.
@@ -300,7 +464,7 @@ pub(crate) enum Dist1 {
     /// `(k1 − start)·n2 + k2`.
     Scrambled { n1: usize, n2: usize, bounds: Vec<usize> },
     /// Index `n2·j1 + j2` lives with the owner of `j2` (bounds over `0..n2`), at local
-    /// `j1·width + (j2 − start)`: the columns of the n1 × n2 matrix, row-major.
+    /// `(j2 − start)·n1 + j1`: the columns of the n1 × n2 matrix, each one contiguous.
     Columns { n1: usize, n2: usize, bounds: Vec<usize> },
 }
 
@@ -382,8 +546,8 @@ impl Dist1 {
                 .map(|j1| Run {
                     g: n2 * j1 + start,
                     len: w,
-                    loc: j1 * w,
-                    stride: 1,
+                    loc: j1,
+                    stride: n1,
                 })
                 .collect(),
         }
@@ -415,9 +579,101 @@ fn meet(a: &[Run], b: &[Run]) -> Vec<Piece> {
     out
 }
 
+/// Side of a tile in the blocked transposes of strided pieces.
+const TILE: usize = 32;
+
+/// One stretch of a piece list: `count` pieces of `len` elements with stride `stride` whose
+/// start positions are `loc, loc + 1, ...` on the strided side (a `len × count` matrix stored
+/// column by column there, row by row on the packed side), at `at` on the packed side.
+struct Group {
+    count: usize,
+    len: usize,
+    loc: usize,
+    stride: usize,
+    at: usize,
+}
+
+/// Splits pieces `(len, loc, stride)` into groups (see [`Group`]), in order.
+fn groups(pieces: &[(usize, usize, usize)]) -> Vec<Group> {
+    let mut out = Vec::new();
+    let (mut at, mut i) = (0, 0);
+    while i < pieces.len() {
+        let (len, loc, stride) = pieces[i];
+        let mut j = i + 1;
+        if stride != 1 && len > 1 {
+            while j < pieces.len() && pieces[j] == (len, loc + (j - i), stride) {
+                j += 1;
+            }
+        }
+        out.push(Group {
+            count: j - i,
+            len,
+            loc,
+            stride,
+            at,
+        });
+        at += (j - i) * len;
+        i = j;
+    }
+    out
+}
+
+/// Copies the pieces' elements, in order, from the strided buffer `src` into the packed `dst`
+/// (`to_packed`), or back from the packed `src` into the strided `dst`. Groups of pieces are
+/// copied as blocked transposes (tiles of [`TILE`] × [`TILE`]), so neither side is walked one
+/// cache line per element.
+fn copy_pieces<A: Copy>(pieces: &[(usize, usize, usize)], src: &[A], dst: &mut [A], to_packed: bool) -> Result<()> {
+    for g in groups(pieces) {
+        if g.count == 0 || g.len == 0 {
+            continue;
+        }
+        let strided_end = g.loc + (g.count - 1) + (g.len - 1) * g.stride + 1;
+        let packed_end = g.at + g.count * g.len;
+        let (src_end, dst_end) = if to_packed {
+            (strided_end, packed_end)
+        } else {
+            (packed_end, strided_end)
+        };
+        if src_end > src.len() || dst_end > dst.len() {
+            return Err(Error::InvalidArgument("internal: exchange piece out of bounds".into()));
+        }
+        if g.stride == 1 {
+            // One piece, contiguous on both sides.
+            let (s, d) = if to_packed { (g.loc, g.at) } else { (g.at, g.loc) };
+            dst[d..d + g.len].copy_from_slice(&src[s..s + g.len]);
+            continue;
+        }
+        let (s_ptr, d_ptr) = (src.as_ptr(), dst.as_mut_ptr());
+        for c0 in (0..g.count).step_by(TILE) {
+            let c1 = (c0 + TILE).min(g.count);
+            for k0 in (0..g.len).step_by(TILE) {
+                let k1 = (k0 + TILE).min(g.len);
+                for k in k0..k1 {
+                    for c in c0..c1 {
+                        let strided = g.loc + c + k * g.stride;
+                        let packed = g.at + c * g.len + k;
+                        // SAFETY: c < count and k < len, so both indices are below the ends
+                        // checked against the buffers' lengths above; src and dst are
+                        // distinct buffers (a shared and a mutable borrow).
+                        unsafe {
+                            if to_packed {
+                                *d_ptr.add(packed) = *s_ptr.add(strided);
+                            } else {
+                                *d_ptr.add(strided) = *s_ptr.add(packed);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Moves this rank's elements from distribution `a` to `b` of the same index space (or of a
 /// shorter or longer one: indices only one side has are dropped, or left zero).
 pub(crate) fn runs_exchange<C: Comm, A: CommData>(comm: &C, src: &[A], a: &Dist1, b: &Dist1) -> Result<Vec<A>> {
+    let start = Instant::now();
     let (me, p) = (comm.rank(), comm.size());
     let mine_a = a.runs(me);
     let mine_b = b.runs(me);
@@ -425,29 +681,58 @@ pub(crate) fn runs_exchange<C: Comm, A: CommData>(comm: &C, src: &[A], a: &Dist1
     let incoming: Vec<Vec<Piece>> = (0..p).map(|s| meet(&a.runs(s), &mine_b)).collect();
     let send_counts: Vec<usize> = outgoing.iter().map(|ps| ps.iter().map(|p| p.len).sum()).collect();
     let recv_counts: Vec<usize> = incoming.iter().map(|ps| ps.iter().map(|p| p.len).sum()).collect();
-    let mut send: Vec<A> = crate::exec::try_with_capacity(send_counts.iter().sum(), "send buffer")?;
-    for piece in outgoing.iter().flatten() {
-        if piece.stride_a == 1 {
-            send.extend_from_slice(&src[piece.loc_a..piece.loc_a + piece.len]);
-        } else {
-            send.extend((0..piece.len).map(|i| src[piece.loc_a + i * piece.stride_a]));
+    let out_len = b.local_len(me);
+    let send_side: Vec<(usize, usize, usize)> = outgoing
+        .iter()
+        .flatten()
+        .map(|p| (p.len, p.loc_a, p.stride_a))
+        .collect();
+    let recv_side: Vec<(usize, usize, usize)> = incoming
+        .iter()
+        .flatten()
+        .map(|p| (p.len, p.loc_b, p.stride_b))
+        .collect();
+    let mut packed = None;
+    let send: &[A] = if in_memory_order(&send_side, src.len()) {
+        src
+    } else {
+        let mut buf: Vec<A> = pool::take(send_counts.iter().sum(), "send buffer")?;
+        copy_pieces(&send_side, src, &mut buf, true)?;
+        &packed.insert(buf)[..]
+    };
+    let mut out: Vec<A> = pool::take(out_len, "block")?;
+    let a2a = if in_memory_order(&recv_side, out_len) {
+        timed_alltoallv(comm, send, &send_counts, &mut out, &recv_counts)?
+    } else {
+        let received: usize = recv_counts.iter().sum();
+        if received < out_len {
+            // Indices only the destination has are zero.
+            out.iter_mut().for_each(|v| *v = A::default());
         }
+        let mut recv: Vec<A> = pool::take(received, "receive buffer")?;
+        let a2a = timed_alltoallv(comm, send, &send_counts, &mut recv, &recv_counts)?;
+        copy_pieces(&recv_side, &recv, &mut out, false)?;
+        pool::give(recv);
+        a2a
+    };
+    if let Some(buf) = packed {
+        pool::give(buf);
     }
-    let mut recv: Vec<A> = try_filled(recv_counts.iter().sum(), "receive buffer")?;
-    comm.alltoallv(&send, &send_counts, &mut recv, &recv_counts)?;
-    drop(send);
-    let mut out: Vec<A> = try_filled(b.local_len(me), "block")?;
-    let mut at = 0;
-    for piece in incoming.iter().flatten() {
-        let data = &recv[at..at + piece.len];
-        if piece.stride_b == 1 {
-            out[piece.loc_b..piece.loc_b + piece.len].copy_from_slice(data);
-        } else {
-            for (i, &v) in data.iter().enumerate() {
-                out[piece.loc_b + i * piece.stride_b] = v;
-            }
-        }
-        at += piece.len;
-    }
+    record::<A>(start, a2a, &send_counts, me);
     Ok(out)
+}
+
+/// Whether pieces `(len, loc, stride)` are, in order, exactly `0..len` of a buffer.
+fn in_memory_order(pieces: &[(usize, usize, usize)], len: usize) -> bool {
+    let mut at = 0;
+    for &(n, loc, stride) in pieces {
+        if n == 0 {
+            continue;
+        }
+        if loc != at || (stride != 1 && n > 1) {
+            return false;
+        }
+        at += n;
+    }
+    at == len
 }

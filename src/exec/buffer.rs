@@ -70,6 +70,13 @@ pub(crate) fn checked_len<T>(shape: &[usize], what: &str) -> Result<usize> {
 /// index sets, and the buffer outlives every task.
 #[derive(Clone, Copy)]
 pub(crate) struct SyncPtr<T>(pub *mut T);
+
+impl<T> SyncPtr<T> {
+    /// The pointer (a method, so closures capture the whole `SyncPtr`, not its field).
+    pub(crate) fn get(self) -> *mut T {
+        self.0
+    }
+}
 // SAFETY: see the type's contract; the pointer is only dereferenced on disjoint ranges.
 unsafe impl<T: Send> Send for SyncPtr<T> {}
 // SAFETY: as above.

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
-use rustfft::Fft;
+use rustfft::{Fft, FftDirection};
 
-use crate::Float;
+use super::fourstep::{FourStep, FOUR_STEP_MIN_LEN};
+use crate::{Float, Result};
 
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
 pub(crate) trait LaneKernel<T: Float>: Sync {
@@ -26,6 +27,11 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
     fn apply_inplace(&self, _data: &mut [Self::In], _scratch: &mut [Complex<T>]) {}
+    /// The four-step split that runs one lane of this kernel on every core, for kernels long
+    /// enough to want one (complex kernels of composite length ≥ [`FOUR_STEP_MIN_LEN`]).
+    fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
+        Ok(None)
+    }
 }
 
 /// A complex FFT (forward or inverse, unscaled).
@@ -52,6 +58,12 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let need = self.0.get_inplace_scratch_len();
         self.0.process_with_scratch(data, &mut scratch[..need]);
+    }
+    fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
+        if self.0.len() < FOUR_STEP_MIN_LEN {
+            return Ok(None);
+        }
+        T::plans().four_step(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
     }
 }
 

@@ -8,9 +8,11 @@
 //! in parallel on rayon's pool; each worker owns its work and scratch buffers.
 
 mod buffer;
+mod fourstep;
 mod kernel;
 
 pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
+pub(crate) use fourstep::FourStep;
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
 use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, IxDyn};
@@ -34,6 +36,9 @@ struct Grid {
     outer: usize,
     len_in: usize,
     inner: usize,
+    /// Whether the destination already holds initialized values (a caller's array), so
+    /// lanes need no zeroing before a kernel writes them.
+    dst_init: bool,
 }
 
 /// Applies `kernel` along `axis` of `src` (any layout) into a new C-order array.
@@ -117,7 +122,8 @@ where
         return Ok(());
     }
     let src = src.as_standard_layout();
-    let (grid, _, src_slice) = grid_of(&src, axis, kernel.out_len())?;
+    let (mut grid, _, src_slice) = grid_of(&src, axis, kernel.out_len())?;
+    grid.dst_init = true;
     let dst = out
         .as_slice_mut()
         .ok_or_else(|| Error::InvalidArgument("internal: standard layout without a slice".into()))?;
@@ -155,6 +161,7 @@ fn grid_of<A, S: Data<Elem = A>>(
         outer: shape[..axis].iter().product(),
         len_in: shape[axis],
         inner: shape[axis + 1..].iter().product(),
+        dst_init: false,
     };
     Ok((grid, out_shape, src_slice))
 }
@@ -183,6 +190,7 @@ where
         outer: shape[..axis].iter().product(),
         len_in: shape[axis],
         inner: shape[axis + 1..].iter().product(),
+        dst_init: true,
     };
     let Some(buf) = data.into_slice() else {
         return Ok(false);
@@ -224,6 +232,13 @@ where
     L: Fn(A) -> K::In + Sync,
     P: Fn(&mut [K::Out]) + Sync,
 {
+    // A batch of at least two lanes per worker is faster lane by lane than split lane by lane.
+    if grid.inner == 1 && grid.outer < 2 * rayon::current_num_threads() {
+        if let Some(plan) = kernel.four_step()? {
+            // SAFETY: forwarded from the caller.
+            return unsafe { run_four_step(src, dst, grid, &plan, load, post) };
+        }
+    }
     let src = SyncPtr(src as *mut A);
     let n_in = kernel.in_len();
     let n_out = kernel.out_len();
@@ -272,6 +287,53 @@ where
     })
 }
 
+/// Every lane of a contiguous grid, one after the other, each split by `plan` over every core.
+///
+/// # Safety
+/// As [`run_grid`]; the kernel's `In` and `Out` must be `Complex<T>` (the only kernels with a
+/// four-step plan are complex).
+unsafe fn run_four_step<T, A, I, O, L, P>(
+    src: *const A,
+    dst: SyncPtr<O>,
+    grid: &Grid,
+    plan: &FourStep<T>,
+    load: &L,
+    post: &P,
+) -> Result<()>
+where
+    T: Float,
+    A: Copy + Send + Sync,
+    I: 'static,
+    O: 'static,
+    L: Fn(A) -> I + Sync,
+    P: Fn(&mut [O]) + Sync,
+{
+    if !same_type::<I, Complex<T>>() || !same_type::<O, Complex<T>>() {
+        return Err(Error::InvalidArgument(
+            "internal: a four-step plan for a non-complex kernel".into(),
+        ));
+    }
+    // SAFETY: `I` is `Complex<T>` (checked above), so this copy is the identity.
+    let load = |a: A| unsafe { std::mem::transmute_copy::<I, Complex<T>>(&load(a)) };
+    // SAFETY: `O` is `Complex<T>` (checked above).
+    let post = |lane: &mut [Complex<T>]| {
+        post(unsafe { std::slice::from_raw_parts_mut(lane.as_mut_ptr() as *mut O, lane.len()) })
+    };
+    let n = plan.len();
+    let plans = T::plans();
+    let mut temp = plans.take_spare(plan.temp_len())?;
+    let result = (0..grid.outer).try_for_each(|lane| {
+        // SAFETY: lane `lane` of the source and of the destination lie inside their buffers
+        // (the caller's contract), and the destination is `Complex<T>`.
+        unsafe {
+            let out = std::slice::from_raw_parts_mut((dst.0 as *mut Complex<T>).add(lane * n), n);
+            plan.run(src.add(lane * grid.len_in), grid.len_in, &load, out, &mut temp, &post)
+        }
+    });
+    plans.put_spare(temp);
+    result
+}
+
 /// Contiguous lanes `first..first+count` (clipped to the grid): gather, transform into place.
 ///
 /// A kernel that works in place gathers straight into the destination lanes and transforms
@@ -308,11 +370,13 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     } else {
         let input = &mut work.input[..lanes * n_in];
         unsafe { gather_lanes(src_lanes, grid.len_in, input, n_in, load) };
-        for i in 0..lanes * n_out {
-            // SAFETY: inside this tile's destination lanes, which no other tile touches.
-            unsafe { out_ptr.add(i).write(K::Out::default()) };
+        if !grid.dst_init {
+            for i in 0..lanes * n_out {
+                // SAFETY: inside this tile's destination lanes, which no other tile touches.
+                unsafe { out_ptr.add(i).write(K::Out::default()) };
+            }
         }
-        // SAFETY: just initialized, exclusively this tile's.
+        // SAFETY: initialized (by the caller or just above), exclusively this tile's.
         let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
         kernel.apply(input, output, &mut work.scratch);
     }

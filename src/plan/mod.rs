@@ -7,7 +7,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
-use crate::exec::{checked_len, try_with_capacity};
+use crate::exec::{checked_len, try_filled, try_with_capacity, FourStep};
 use crate::{Float, Result};
 
 /// The planners and what they made, behind one lock.
@@ -17,6 +17,7 @@ struct Planners<T: Float> {
     c2c: HashMap<(usize, bool), Arc<dyn Fft<T>>>,
     r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
+    four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
 }
 
 /// The plan cached under `key`, or a new one from `make` once the memory for it is checked.
@@ -55,6 +56,9 @@ fn cached<K: std::hash::Hash + Eq, P: Clone, T>(
 /// ```
 pub struct PlanCache<T: Float> {
     planners: Mutex<Planners<T>>,
+    /// The temporary of the last four-step transform, kept for the next one (refaulting a
+    /// fresh buffer of a huge length costs a fair share of the transform).
+    spare: Mutex<Vec<Complex<T>>>,
 }
 
 impl<T: Float> PlanCache<T> {
@@ -67,7 +71,9 @@ impl<T: Float> PlanCache<T> {
                 c2c: HashMap::new(),
                 r2c: HashMap::new(),
                 c2r: HashMap::new(),
+                four_step: HashMap::new(),
             }),
+            spare: Mutex::new(Vec::new()),
         }
     }
 
@@ -91,6 +97,37 @@ impl<T: Float> PlanCache<T> {
     pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
         let Planners { real, r2c, .. } = &mut *self.lock();
         cached::<_, _, T>(r2c, n, n, || real.plan_fft_forward(n))
+    }
+
+    /// The four-step split of a complex transform of length `n`, or `None` when `n` has no
+    /// factor pair worth it. Planned once per length and direction.
+    pub(crate) fn four_step(&self, n: usize, inverse: bool) -> Result<Option<Arc<FourStep<T>>>> {
+        if let Some(plan) = self.lock().four_step.get(&(n, inverse)) {
+            return Ok(plan.clone());
+        }
+        // Built unlocked: it plans its two factor lengths through this cache.
+        let plan = FourStep::new(n, inverse)?.map(Arc::new);
+        self.lock().four_step.insert((n, inverse), plan.clone());
+        Ok(plan)
+    }
+
+    /// A buffer of at least `n` elements (contents unspecified): the spare one if it is large
+    /// enough, else a new one. Give it back with [`put_spare`](Self::put_spare).
+    pub(crate) fn take_spare(&self, n: usize) -> Result<Vec<Complex<T>>> {
+        let spare = std::mem::take(&mut *self.spare.lock().unwrap_or_else(PoisonError::into_inner));
+        if spare.len() >= n {
+            return Ok(spare);
+        }
+        drop(spare);
+        try_filled(n, "four-step temporary")
+    }
+
+    /// Keeps `buffer` as the spare (the larger of it and the current one).
+    pub(crate) fn put_spare(&self, buffer: Vec<Complex<T>>) {
+        let mut spare = self.spare.lock().unwrap_or_else(PoisonError::into_inner);
+        if buffer.len() > spare.len() {
+            *spare = buffer;
+        }
     }
 
     /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled.

@@ -3,6 +3,7 @@
 mod args;
 mod baseline;
 mod bench;
+mod demo;
 mod error;
 mod npy_io;
 mod ops;
@@ -15,6 +16,7 @@ use clap::{Parser, Subcommand};
 
 use crate::args::TransformArgs;
 use crate::bench::BenchArgs;
+use crate::demo::DemoArgs;
 use crate::error::CliError;
 use crate::ops::{Op, Op1, OpN, Transform};
 
@@ -64,6 +66,8 @@ enum Command {
     Irfftn(TransformArgs),
     /// Time shardfft against a plain single-threaded rustfft/realfft loop
     Bench(BenchArgs),
+    /// Learn an unknown 65,536-tap filter through the sharded FFT convolution (start here)
+    Demo(DemoArgs),
 }
 
 impl Command {
@@ -85,6 +89,7 @@ impl Command {
             Command::Rfftn(a) => (Op::Many(OpN::Rfftn), a),
             Command::Irfftn(a) => (Op::Many(OpN::Irfftn), a),
             Command::Bench(b) => return bench::run(&b),
+            Command::Demo(d) => return demo::run(&d),
         };
         let transform = Transform::new(op, &args)?;
         let x = npy_io::read(&args.input)?;

@@ -81,7 +81,7 @@ fn shape_error(e: ndarray::ShapeError) -> CliError {
     CliError::new(format!("internal: bench input shape: {e}"))
 }
 
-fn slice_of<'a, T, D: ndarray::Dimension>(a: &'a ndarray::Array<T, D>) -> Result<&'a [T], CliError> {
+fn slice_of<T, D: ndarray::Dimension>(a: &ndarray::Array<T, D>) -> Result<&[T], CliError> {
     a.as_slice()
         .ok_or_else(|| CliError::new("internal: bench array is not contiguous"))
 }
