@@ -14,7 +14,7 @@ pub enum Error {
     /// A transform length (or `n`, or an entry of `s`) of zero.
     #[error("invalid {what} of {len}: transform lengths must be at least 1")]
     InvalidLength {
-        /// What the length was for (e.g. "n", "s[1]", "output length").
+        /// What the length was for (e.g. "n", "s\[1\]", "output length").
         what: String,
         /// The length given.
         len: usize,

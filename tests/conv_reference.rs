@@ -5,7 +5,7 @@ mod conv_util;
 
 use std::collections::BTreeMap;
 
-use conv_util::{bilinear_err, naive, rel_err, to_c64, Rng64, TestElem, C64, MODES};
+use conv_util::{bilinear_err, naive, rel_err, to_c64, RandomArray, Rng64, TestElem, C64, MODES};
 use ndarray::{s, Array1, Array2, Array3, ArrayD, Axis, IxDyn};
 use shardfft::conv::{fftconvolve, fftconvolve_nd, fftcorrelate, ConvPlan, ConvSpec, Method, Mode};
 use shardfft::{Complex, Error};

@@ -4,7 +4,7 @@
 
 mod conv_util;
 
-use conv_util::{Rng64, TestElem, C64, MODES};
+use conv_util::{RandomArray, Rng64, TestElem, C64, MODES};
 use ndarray::{ArrayD, IxDyn};
 use shardfft::conv::{fftconvolve_vjp, fftcorrelate_vjp, ConvPlan, ConvSpec, Method, Mode};
 use shardfft::Complex;

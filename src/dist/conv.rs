@@ -615,7 +615,7 @@ where
 }
 
 /// Sharded [`fftconvolve`](crate::conv::fftconvolve) of `x` with the replicated kernel `k`
-/// along `axis`; collective (local when `axis` is not split). See the [module](self) docs for
+/// along `axis`; collective (local when `axis` is not split). See [`ShardedConvPlan`] for
 /// the two routes.
 ///
 /// ```

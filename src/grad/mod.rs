@@ -23,7 +23,7 @@
 //! also accept real input; for a real input take `.re` of the returned gradient (the real part of
 //! a gradient is the gradient of the real part).
 //!
-//! A cotangent of the wrong shape is an [`Error::ShapeMismatch`](crate::Error::ShapeMismatch)
+//! A cotangent of the wrong shape is an [`Error::ShapeMismatch`]
 //! naming the expected shape; element types are checked by the compiler.
 //!
 //! Every `*_jvp` takes the forward call's arguments, with the tangent in place of the input: the

@@ -5,51 +5,29 @@
 #![allow(dead_code)]
 
 use ndarray::{ArrayD, IxDyn};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-use rand_distr::StandardNormal;
 use shardfft::conv::{ConvScalar, Mode};
 use shardfft::Complex;
 
 /// Complex f64, the reference precision.
-pub type C64 = Complex<f64>;
+pub use common::C64;
 
 /// The four modes.
 pub const MODES: [Mode; 4] = [Mode::Full, Mode::Same, Mode::Valid, Mode::Causal];
 
-/// A generator seeded from entropy (or `SHARDFFT_TEST_SEED`), remembering its seed.
-pub struct Rng64 {
-    rng: StdRng,
-    /// The seed, for failure messages.
-    pub seed: u64,
+#[path = "../common/mod.rs"]
+mod common;
+
+/// The shared seeded generator of the integration tests.
+pub use common::TestRng as Rng64;
+
+/// Random arrays of any element type the convolution tests use.
+pub trait RandomArray {
+    /// A random array of `A` (complex types get random imaginary parts).
+    fn array<A: TestElem>(&mut self, shape: &[usize]) -> ArrayD<A>;
 }
 
-impl Rng64 {
-    /// A fresh generator for test `name`; prints the seed (replay with SHARDFFT_TEST_SEED).
-    pub fn new(name: &str) -> Self {
-        let seed = std::env::var("SHARDFFT_TEST_SEED")
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or_else(rand::random::<u64>);
-        eprintln!("[{name}] seed = {seed} (replay with SHARDFFT_TEST_SEED={seed})");
-        Rng64 {
-            rng: StdRng::seed_from_u64(seed),
-            seed,
-        }
-    }
-
-    /// A standard normal value.
-    pub fn normal(&mut self) -> f64 {
-        self.rng.sample(StandardNormal)
-    }
-
-    /// A uniform integer in `lo..hi`.
-    pub fn range(&mut self, lo: usize, hi: usize) -> usize {
-        self.rng.random_range(lo..hi)
-    }
-
-    /// A random array of `A` (complex types get random imaginary parts).
-    pub fn array<A: TestElem>(&mut self, shape: &[usize]) -> ArrayD<A> {
+impl RandomArray for Rng64 {
+    fn array<A: TestElem>(&mut self, shape: &[usize]) -> ArrayD<A> {
         ArrayD::from_shape_simple_fn(IxDyn(shape), || {
             let re = self.normal();
             let im = if A::IS_REAL { 0.0 } else { self.normal() };
