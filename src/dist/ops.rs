@@ -329,6 +329,29 @@ where
 // ---------------------------------------------------------------------------------------------
 // Entry points shared by the public functions.
 
+/// The N-D route of a forward transform: plans the local passes and all-to-alls, agrees on
+/// the call with the other ranks when it communicates, and runs it; returns the local block
+/// and its layout.
+fn forward_nd<C, A, T>(
+    comm: &C,
+    name: &str,
+    x: &Sharded<A>,
+    ops: &[(usize, usize, Kind)],
+    out: Out,
+    key: u64,
+    norm: Norm,
+) -> Result<(Block<T>, Layout)>
+where
+    C: Comm,
+    A: Scalar<Real = T> + CommData,
+    T: Float + CommData,
+    Complex<T>: CommData,
+{
+    let plan = plan(x.layout(), ops, out)?;
+    start(comm, name, x.layout(), key, plan.communicates())?;
+    Ok((run(comm, &plan, x.local(), norm)?, plan.out))
+}
+
 // The forward call's own arguments, passed through unchanged from the public functions.
 #[allow(clippy::too_many_arguments)]
 fn c2c<C, A, T>(
@@ -361,10 +384,8 @@ where
             Sharded::from_local(z, layout.clone(), comm.rank())
         }
         Route::Nd(ops) => {
-            let plan = plan(layout, &ops, out)?;
-            start(comm, name, layout, key, plan.communicates())?;
-            let y = run(comm, &plan, x.local(), norm)?.complex();
-            Sharded::from_local(y, plan.out, comm.rank())
+            let (y, out_layout) = forward_nd(comm, name, x, &ops, out, key, norm)?;
+            Sharded::from_local(y.complex(), out_layout, comm.rank())
         }
     }
 }
@@ -462,10 +483,8 @@ where
         }
         Route::OneD(None) => Err(no_axes()),
         Route::Nd(ops) => {
-            let plan = plan(layout, &ops, out)?;
-            start(comm, name, layout, key, plan.communicates())?;
-            let y = run(comm, &plan, x.local(), norm)?.complex();
-            Sharded::from_local(y, plan.out, comm.rank())
+            let (y, out_layout) = forward_nd(comm, name, x, &ops, out, key, norm)?;
+            Sharded::from_local(y.complex(), out_layout, comm.rank())
         }
     }
 }
@@ -539,10 +558,8 @@ where
         }
         Route::OneD(None) => Err(no_axes()),
         Route::Nd(ops) => {
-            let plan = plan(layout, &ops, out)?;
-            start(comm, name, layout, key, plan.communicates())?;
-            let y = run(comm, &plan, x.local(), norm)?.real()?;
-            Sharded::from_local(y, plan.out, comm.rank())
+            let (y, out_layout) = forward_nd(comm, name, x, &ops, out, key, norm)?;
+            Sharded::from_local(y.real()?, out_layout, comm.rank())
         }
     }
 }
