@@ -71,3 +71,25 @@ fn bad_demo_arguments_are_one_line_errors() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("shardfft: error:") && err.lines().count() == 1, "{err}");
 }
+
+/// Started by mpirun (as the launcher's variables say) but built without MPI, every process
+/// would train alone: the demo refuses, naming the build command.
+#[cfg(not(feature = "mpi"))]
+#[test]
+fn mpirun_without_the_mpi_feature_is_an_error() {
+    for var in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"] {
+        let out = Command::new(BIN)
+            .args(["demo", "--length", "64", "--steps", "1"])
+            .env(var, "2")
+            .output()
+            .expect("run shardfft demo");
+        assert_eq!(out.status.code(), Some(2), "{var}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--features mpi") && err.lines().count() == 1, "{err}");
+    }
+    let out = Command::new(BIN)
+        .args(["demo", "--ranks", "0"])
+        .output()
+        .expect("run shardfft demo");
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,4 +1,5 @@
-//! The sharded-transform test suite, generic over the communication backend.
+//! The sharded-transform and sharded-convolution test suite, generic over the communication
+//! backend.
 //!
 //! Every check is an SPMD function: all ranks of `comm` call it, build the same global arrays
 //! from fixed seeds, run the sharded operation, gather the result and compare it with the local
@@ -8,6 +9,8 @@
 //! `examples/mpi_check.rs` (MPI ranks), so both backends pass one suite.
 
 #![allow(dead_code)]
+
+pub mod conv;
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -711,5 +714,5 @@ pub fn run_all<C: Comm>(comm: &C, mut log: impl FnMut(&str)) -> Result<()> {
     log(&format!("(worst relative dot-product mismatch {worst:.1e})"));
     log("VJPs match the local gradients");
     vjps_match_the_local_gradients(comm)?;
-    Ok(())
+    conv::run_all(comm, &mut log)
 }

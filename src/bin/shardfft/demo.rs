@@ -1,5 +1,5 @@
 //! `shardfft demo`: learn an unknown 65,536-tap causal filter by gradient descent through the
-//! sharded FFT convolution, on P in-process ranks.
+//! sharded FFT convolution, on P in-process ranks or the ranks of an `mpirun` job.
 //!
 //! The model is one filter `k` shared by every channel, starting at zero; each step convolves
 //! the batch with it ([`shardfft::dist::ShardedConvPlan`]), takes the mean squared error against
@@ -8,6 +8,7 @@
 
 mod adam;
 mod data;
+mod launch;
 mod plot;
 mod timing;
 mod train;
@@ -40,9 +41,10 @@ pub struct DemoArgs {
     /// sqrt(65536/length) above 65,536 taps]
     #[arg(long)]
     lr: Option<f64>,
-    /// In-process ranks (threads) the batch or sequence is split over
-    #[arg(long, default_value_t = 4)]
-    ranks: usize,
+    /// Ranks the batch or sequence is split over: in-process threads [default: 4]; under
+    /// mpirun (built with `--features mpi`) the MPI processes, so leave it out or give -np's P
+    #[arg(long)]
+    ranks: Option<usize>,
     /// Which axis the ranks split: batch (data parallel) or sequence (sequence parallel)
     #[arg(long, value_enum, default_value_t = Split::Batch)]
     split: Split,
@@ -62,8 +64,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     if args.length == 0 || args.length > 1 << 20 {
         return Err(CliError::new("--length must be between 1 and 1048576"));
     }
-    if args.batch == 0 || args.channels == 0 || args.ranks == 0 {
-        return Err(CliError::new("--batch, --channels and --ranks must be at least 1"));
+    if args.batch == 0 || args.channels == 0 {
+        return Err(CliError::new("--batch and --channels must be at least 1"));
     }
     // Adam moves every tap by about the rate at first: keep that first move's norm the same
     // for longer filters.
@@ -73,20 +75,25 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     if !(lr > 0.0 && lr.is_finite()) {
         return Err(CliError::new("--lr must be a positive number"));
     }
-    std::fs::create_dir_all(&args.out_dir)
-        .map_err(|e| CliError::new(format!("cannot create {}: {e}", args.out_dir.display())))?;
+    let ranks = launch::choose(args.ranks)?;
+    let (size, root) = ranks.size_and_root();
+    if root {
+        std::fs::create_dir_all(&args.out_dir)
+            .map_err(|e| CliError::new(format!("cannot create {}: {e}", args.out_dir.display())))?;
+    }
     let say = |s: String| {
-        if !args.json {
+        if root && !args.json {
             println!("{s}");
         }
     };
     say(format!(
-        "shardfft demo: learn a {}-tap causal filter from {}×{} signals of {} samples, {} ranks splitting the {}",
+        "shardfft demo: learn a {}-tap causal filter from {}×{} signals of {} samples, {} {} ranks splitting the {}",
         args.length,
         args.batch,
         args.channels,
         args.length,
-        args.ranks,
+        size,
+        ranks.kind(),
         match args.split {
             Split::Batch => "batch (data parallel)",
             Split::Sequence => "sequence (sequence parallel)",
@@ -95,7 +102,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
     let problem = data::make(args.batch, args.channels, args.length, args.seed)?;
     let x = problem.x.into_dyn();
     let y = problem.y.into_dyn();
-    let progress = if args.json {
+    let progress = if args.json || !root {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::with_draw_target(Some(args.steps as u64 + 1), ProgressDrawTarget::stderr());
@@ -106,13 +113,16 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         bar
     };
     let cfg = Config {
-        ranks: args.ranks,
         steps: args.steps,
         lr,
         split: args.split,
     };
-    let out = train::train(&x, &y, &cfg, &progress)?;
+    let out = train::train(&ranks, &x, &y, &cfg, &progress)?;
     progress.finish_and_clear();
+    // Only the reporting rank goes on (MPI ranks other than 0 are done).
+    let Some(out) = out else {
+        return Ok(());
+    };
 
     let k_true = &problem.k_true;
     let diff = &out.kernel - k_true;
@@ -140,7 +150,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
              \"loss_svg\":\"{}\",\"kernel_svg\":\"{}\"}}",
             args.length,
             args.steps,
-            args.ranks,
+            size,
             args.split,
             initial / fin,
             share(out.conv_s),
