@@ -11,14 +11,14 @@
 //! neither wraps around. For packed real lanes `conj(Ẑ)·Ĥ` holds both lanes' correlations in
 //! its real part (the cross terms are purely imaginary after the inverse transform).
 
-use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Axis, IxDyn, Slice, Zip};
+use ndarray::{ArrayD, ArrayView1, ArrayViewMut1, Axis, IxDyn, Zip};
 use num_complex::Complex;
 use num_traits::Zero;
 
 use super::local::Grads;
 use super::{expand_kernel_shape, internal, window, zeros, ConvData};
 use crate::conv::{next_fast_len, ConvSpec};
-use crate::dist::{fft, ifft, Comm, CommData, Layout, Out, Sharded};
+use crate::dist::{fft, ifft, Comm, CommData, Layout, Out, Redistribute, Sharded};
 use crate::{Error, Norm, Result};
 
 /// One forward transform: lane `a` (and lane `b`, packed as the imaginary part, for real
@@ -369,65 +369,10 @@ where
     /// The signal gradient (blocks of the inverse transform) in the signal's own layout: no
     /// move when the blocks agree, one all-to-all otherwise.
     fn to_signal_layout<C: Comm>(&self, comm: &C, local: ArrayD<A>) -> Result<Sharded<A>> {
-        let (from, to) = (self.grad_layout.bounds(), self.x_layout.bounds());
-        let local = if from == to {
-            local
-        } else {
-            rebalance(comm, local, self.axis, from, to)?
-        };
-        Sharded::from_local(local, self.x_layout.clone(), self.rank)
-    }
-}
-
-/// Moves blocks of an array split along `axis` from the boundaries `from` to `to` (one
-/// all-to-all; each rank sends every other rank the overlap of the two blocks, whole lanes of
-/// the other axes).
-fn rebalance<C: Comm, X: CommData>(
-    comm: &C,
-    local: ArrayD<X>,
-    axis: usize,
-    from: &[usize],
-    to: &[usize],
-) -> Result<ArrayD<X>> {
-    let (me, p) = (comm.rank(), comm.size());
-    // The overlap of `from`'s block `a` and `to`'s block `b`, or None.
-    let overlap = |a: usize, b: usize| -> Option<(usize, usize)> {
-        let lo = from[a].max(to[b]);
-        let hi = from[a + 1].min(to[b + 1]);
-        (lo < hi).then_some((lo, hi))
-    };
-    let lanes: usize = (0..local.ndim())
-        .filter(|&a| a != axis)
-        .map(|a| local.len_of(Axis(a)))
-        .product();
-    let mut send = Vec::with_capacity(local.len());
-    let mut send_counts = Vec::with_capacity(p);
-    for d in 0..p {
-        let Some((lo, hi)) = overlap(me, d) else {
-            send_counts.push(0);
-            continue;
-        };
-        let part = local.slice_axis(Axis(axis), Slice::from(lo - from[me]..hi - from[me]));
-        send.extend(part.iter().copied());
-        send_counts.push(part.len());
-    }
-    let recv_counts: Vec<usize> = (0..p)
-        .map(|s| overlap(s, me).map_or(0, |(lo, hi)| (hi - lo) * lanes))
-        .collect();
-    let mut recv = crate::exec::try_filled::<X>(recv_counts.iter().sum(), "receive buffer")?;
-    comm.alltoallv(&send, &send_counts, &mut recv, &recv_counts)?;
-    drop(send);
-    let mut shape = local.shape().to_vec();
-    shape[axis] = to[me + 1] - to[me];
-    let mut out = zeros::<X>(&shape, "rebalanced block")?;
-    let mut at = 0;
-    for (s, &count) in recv_counts.iter().enumerate() {
-        let Some((lo, hi)) = overlap(s, me) else { continue };
-        let mut part = out.slice_axis_mut(Axis(axis), Slice::from(lo - to[me]..hi - to[me]));
-        for (o, &v) in part.iter_mut().zip(&recv[at..at + count]) {
-            *o = v;
+        if self.grad_layout.bounds() == self.x_layout.bounds() {
+            return Sharded::from_local(local, self.x_layout.clone(), self.rank);
         }
-        at += count;
+        let grad = Sharded::from_local(local, self.grad_layout.clone(), self.rank)?;
+        Redistribute::new(&self.grad_layout, &self.x_layout)?.apply(comm, &grad)
     }
-    Ok(out)
 }
