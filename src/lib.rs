@@ -15,6 +15,7 @@
 //! # Ok::<(), shardfft::Error>(())
 //! ```
 
+mod alloc;
 pub mod conv;
 pub mod dist;
 mod error;
@@ -25,6 +26,7 @@ pub mod plan;
 mod scalar;
 mod transforms;
 
+pub use alloc::zeros;
 pub use conv::{
     fftconvolve, fftconvolve_nd, fftconvolve_vjp, fftcorrelate, fftcorrelate_nd, fftcorrelate_vjp, next_fast_len,
     ConvPlan, ConvSpec,

@@ -610,3 +610,15 @@ fn child_harness_reports_failures() {
     let r = std::panic::catch_unwind(|| run_children(&[""]));
     assert!(r.is_err(), "an unknown case must fail");
 }
+
+/// `shardfft::zeros` reports sizes it cannot allocate instead of aborting.
+#[test]
+fn zeros_of_impossible_sizes_are_errors() {
+    let r = shardfft::zeros::<f64, _>((usize::MAX / 4, 4));
+    assert!(matches!(r, Err(Error::TooLarge { .. })), "{r:?}");
+    // Representable, but 2^60 bytes: the allocator refuses.
+    let r = shardfft::zeros::<u8, _>(1usize << 60);
+    assert!(matches!(r, Err(Error::Alloc { .. })), "{r:?}");
+    let z = shardfft::zeros::<Complex<f32>, _>((3, 0, 2)).unwrap();
+    assert_eq!(z.shape(), &[3, 0, 2]);
+}

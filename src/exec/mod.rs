@@ -261,7 +261,8 @@ where
             input: if grid.inner == 1 && K::IN_PLACE && same_type::<K::In, K::Out>() {
                 Vec::new() // contiguous in-place lanes are gathered straight into the output
             } else {
-                try_filled(tile_lanes * n_in, "work buffer")?
+                // contiguous lanes go one at a time; strided tiles gather whole
+                try_filled(if grid.inner == 1 { n_in } else { tile_lanes * n_in }, "work buffer")?
             },
             output: if grid.inner == 1 {
                 Vec::new()
@@ -334,10 +335,12 @@ where
     result
 }
 
-/// Contiguous lanes `first..first+count` (clipped to the grid): gather, transform into place.
+/// Contiguous lanes `first..first+count` (clipped to the grid), one lane at a time: gather,
+/// transform, post-process, so the lane stays in L1 from the copy to the write (a tile of
+/// short lanes gathered whole would spill to L2 between the passes: 25% slower at n = 256).
 ///
-/// A kernel that works in place gathers straight into the destination lanes and transforms
-/// them there (no work-buffer round trip); others gather into the work buffer and write out.
+/// A kernel that works in place gathers straight into the destination lane and transforms it
+/// there (no work-buffer round trip); others gather into the work buffer and write out.
 #[allow(clippy::too_many_arguments)]
 unsafe fn run_lane_tile<T, A, K, L, P>(
     src: SyncPtr<A>,
@@ -357,31 +360,32 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     P: Fn(&mut [K::Out]),
 {
     let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
-    let lanes = count.min(grid.outer - first);
-    let src_lanes = unsafe { src.0.add(first * grid.len_in) };
-    let out_ptr = unsafe { dst.0.add(first * n_out) };
-    if K::IN_PLACE && same_type::<K::In, K::Out>() {
-        // SAFETY: `K::In` and `K::Out` are the same type; the lanes are this tile's alone.
-        let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, lanes * n_in) };
-        if !std::ptr::addr_eq(src_lanes, out_ptr) {
-            unsafe { gather_lanes(src_lanes, grid.len_in, data, n_in, load) };
-        }
-        kernel.apply_inplace(data, &mut work.scratch);
-    } else {
-        let input = &mut work.input[..lanes * n_in];
-        unsafe { gather_lanes(src_lanes, grid.len_in, input, n_in, load) };
-        if !grid.dst_init {
-            for i in 0..lanes * n_out {
-                // SAFETY: inside this tile's destination lanes, which no other tile touches.
-                unsafe { out_ptr.add(i).write(K::Out::default()) };
+    for lane in first..first + count.min(grid.outer - first) {
+        let src_lane = unsafe { src.0.add(lane * grid.len_in) };
+        let out_ptr = unsafe { dst.0.add(lane * n_out) };
+        if K::IN_PLACE && same_type::<K::In, K::Out>() {
+            // SAFETY: `K::In` and `K::Out` are the same type; the lane is this tile's alone.
+            let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, n_in) };
+            if !std::ptr::addr_eq(src_lane, out_ptr) {
+                unsafe { gather_lanes(src_lane, grid.len_in, data, n_in, load) };
             }
+            kernel.apply_inplace(data, &mut work.scratch);
+        } else {
+            let input = &mut work.input[..n_in];
+            unsafe { gather_lanes(src_lane, grid.len_in, input, n_in, load) };
+            if !grid.dst_init {
+                for i in 0..n_out {
+                    // SAFETY: inside this tile's destination lanes, which no other tile touches.
+                    unsafe { out_ptr.add(i).write(K::Out::default()) };
+                }
+            }
+            // SAFETY: initialized (by the caller or just above), exclusively this tile's.
+            let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) };
+            kernel.apply(input, output, &mut work.scratch);
         }
-        // SAFETY: initialized (by the caller or just above), exclusively this tile's.
-        let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
-        kernel.apply(input, output, &mut work.scratch);
+        // SAFETY: every element of the lane's destination is now initialized.
+        post(unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) });
     }
-    // SAFETY: every element of the tile's destination lanes is now initialized.
-    post(unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) });
 }
 
 /// Whether two element types are the same type.

@@ -2,7 +2,8 @@
 //!
 //! Each loop plans once (outside the timing). `run` writes into a preallocated output (as the
 //! shardfft `*_into` calls do); `run_fresh` allocates its output per call (as the allocating
-//! shardfft calls do). Inputs are left intact, as shardfft leaves them.
+//! shardfft calls do). Inputs are left intact, as shardfft leaves them. Preallocated outputs
+//! come from [`shardfft::zeros`] (huge pages), like the arrays the shardfft side writes into.
 
 use std::sync::Arc;
 
@@ -11,6 +12,11 @@ use rustfft::{Fft, FftNum, FftPlanner};
 use shardfft::Complex;
 
 use crate::error::CliError;
+
+/// A preallocated output of `len` zeros, backed by huge pages like the shardfft side's arrays.
+fn output<T: Copy + Default>(len: usize) -> Result<Vec<T>, CliError> {
+    Ok(shardfft::zeros::<T, _>(len)?.into_raw_vec_and_offset().0)
+}
 
 fn realfft_error(e: realfft::FftError) -> CliError {
     CliError::new(format!("realfft baseline: {e}"))
@@ -25,14 +31,14 @@ pub struct C2cLoop<T: FftNum> {
 
 impl<T: FftNum + Default> C2cLoop<T> {
     /// Plans the length-`n` forward transform for `total` elements (a multiple of `n`).
-    pub fn new(n: usize, total: usize) -> Self {
+    pub fn new(n: usize, total: usize) -> Result<Self, CliError> {
         let fft = FftPlanner::new().plan_fft_forward(n);
         let scratch = vec![Complex::default(); fft.get_inplace_scratch_len()];
-        C2cLoop {
+        Ok(C2cLoop {
             fft,
-            out: vec![Complex::default(); total],
+            out: output(total)?,
             scratch,
-        }
+        })
     }
 
     /// Transforms every lane of `input` into the preallocated output.
@@ -64,16 +70,16 @@ pub struct R2cLoop {
 
 impl R2cLoop {
     /// Plans the length-`n` real transform for `batch` lanes.
-    pub fn new(n: usize, batch: usize) -> Self {
+    pub fn new(n: usize, batch: usize) -> Result<Self, CliError> {
         let fft = RealFftPlanner::new().plan_fft_forward(n);
         let scratch = fft.make_scratch_vec();
-        let out = vec![Complex::default(); fft.complex_len() * batch];
-        R2cLoop {
+        let out = output(fft.complex_len() * batch)?;
+        Ok(R2cLoop {
             lane: vec![0.0; n],
             fft,
             out,
             scratch,
-        }
+        })
     }
 
     /// Transforms every lane of `input`; realfft destroys its input, hence the copy to `lane`.
@@ -105,14 +111,14 @@ pub struct C2rLoop {
 
 impl C2rLoop {
     /// Plans the real-length-`n` inverse transform for `batch` lanes.
-    pub fn new(n: usize, batch: usize) -> Self {
+    pub fn new(n: usize, batch: usize) -> Result<Self, CliError> {
         let fft = RealFftPlanner::new().plan_fft_inverse(n);
-        C2rLoop {
+        Ok(C2rLoop {
             lane: fft.make_input_vec(),
             scratch: fft.make_scratch_vec(),
-            out: vec![0.0; n * batch],
+            out: output(n * batch)?,
             fft,
-        }
+        })
     }
 
     /// Transforms every lane of `input` (n/2+1 bins each) into the output, scaled by 1/n.
@@ -146,15 +152,15 @@ pub struct ColumnLoop {
 
 impl ColumnLoop {
     /// Plans the column transform of a `rows` x `cols` array.
-    pub fn new(rows: usize, cols: usize) -> Self {
+    pub fn new(rows: usize, cols: usize) -> Result<Self, CliError> {
         let fft = FftPlanner::new().plan_fft_forward(rows);
-        ColumnLoop {
+        Ok(ColumnLoop {
             scratch: vec![Complex::default(); fft.get_inplace_scratch_len()],
             fft,
             cols,
             lane: vec![Complex::default(); rows],
-            out: vec![Complex::default(); rows * cols],
-        }
+            out: output(rows * cols)?,
+        })
     }
 
     /// Transforms every column of `input` into the output.
@@ -181,12 +187,12 @@ pub struct Fft2Loop {
 
 impl Fft2Loop {
     /// Plans a `side` x `side` transform.
-    pub fn new(side: usize) -> Self {
-        Fft2Loop {
-            rows: C2cLoop::new(side, side * side),
+    pub fn new(side: usize) -> Result<Self, CliError> {
+        Ok(Fft2Loop {
+            rows: C2cLoop::new(side, side * side)?,
             side,
-            transposed: vec![Complex::default(); side * side],
-        }
+            transposed: output(side * side)?,
+        })
     }
 
     /// Transforms the row-major `side` x `side` `input` into the output buffer.
@@ -237,23 +243,23 @@ pub struct ConvLoop {
 
 impl ConvLoop {
     /// Plans the transforms of length `len` (≥ 2n−1) for `total` signal samples.
-    pub fn new(n: usize, channels: usize, len: usize, total: usize) -> Self {
+    pub fn new(n: usize, channels: usize, len: usize, total: usize) -> Result<Self, CliError> {
         let mut planner = RealFftPlanner::new();
         let forward = planner.plan_fft_forward(len);
         let inverse = planner.plan_fft_inverse(len);
         let m = forward.complex_len();
         let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
-        ConvLoop {
+        Ok(ConvLoop {
             n,
             channels,
             real: vec![0.0; len],
             spectrum: vec![Complex::default(); m],
             kernels: vec![Complex::default(); m * channels],
             scratch: vec![Complex::default(); scratch_len],
-            out: vec![0.0; total],
+            out: output(total)?,
             forward,
             inverse,
-        }
+        })
     }
 
     /// Convolves every lane of `x` with its channel's kernel from `k`, keeping the first n samples.

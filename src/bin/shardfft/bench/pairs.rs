@@ -29,49 +29,55 @@ pub fn build(case: Case) -> Result<Box<dyn Pair>, CliError> {
     } = case;
     Ok(match kind {
         Kind::C2c | Kind::C2cAlloc => Box::new(C2cPair {
-            x: complex_input(batch, n),
-            y: Array2::zeros((batch, n)),
-            base: C2cLoop::new(n, batch * n),
+            x: complex_input(batch, n)?,
+            y: shardfft::zeros((batch, n))?,
+            base: C2cLoop::new(n, batch * n)?,
             alloc: kind == Kind::C2cAlloc,
         }),
         Kind::C2c64 => Box::new(C2cPair {
-            x: complex_input(batch, n).mapv(|z| Complex::new(f64::from(z.re), f64::from(z.im))),
-            y: Array2::zeros((batch, n)),
-            base: C2cLoop::new(n, batch * n),
+            x: {
+                let mut x = shardfft::zeros((batch, n))?;
+                x.zip_mut_with(&complex_input(batch, n)?, |v: &mut Complex<f64>, z| {
+                    *v = Complex::new(z.re.into(), z.im.into())
+                });
+                x
+            },
+            y: shardfft::zeros((batch, n))?,
+            base: C2cLoop::new(n, batch * n)?,
             alloc: false,
         }),
         Kind::R2c | Kind::R2cAlloc => Box::new(R2cPair {
-            x: real_input(batch, n),
-            y: Array2::zeros((batch, n / 2 + 1)),
-            base: R2cLoop::new(n, batch),
+            x: real_input(batch, n)?,
+            y: shardfft::zeros((batch, n / 2 + 1))?,
+            base: R2cLoop::new(n, batch)?,
             alloc: kind == Kind::R2cAlloc,
         }),
         Kind::Fft2 => Box::new(Fft2Pair {
-            x: complex_input(n, n),
-            y: Array2::zeros((n, n)),
-            base: Fft2Loop::new(n),
+            x: complex_input(n, n)?,
+            y: shardfft::zeros((n, n))?,
+            base: Fft2Loop::new(n)?,
         }),
         Kind::Axis0 => Box::new(Axis0Pair {
-            x: complex_input(n, batch),
-            y: Array2::zeros((n, batch)),
-            base: ColumnLoop::new(n, batch),
+            x: complex_input(n, batch)?,
+            y: shardfft::zeros((n, batch))?,
+            base: ColumnLoop::new(n, batch)?,
         }),
         Kind::RoundTrip => Box::new(RoundTripPair {
-            x: real_input(batch, n),
-            spectrum: Array2::zeros((batch, n / 2 + 1)),
-            y: Array2::zeros((batch, n)),
-            r2c: R2cLoop::new(n, batch),
-            c2r: C2rLoop::new(n, batch),
+            x: real_input(batch, n)?,
+            spectrum: shardfft::zeros((batch, n / 2 + 1))?,
+            y: shardfft::zeros((batch, n))?,
+            r2c: R2cLoop::new(n, batch)?,
+            c2r: C2rLoop::new(n, batch)?,
         }),
         Kind::Conv => {
             let len = shardfft::next_fast_len(2 * n - 1)?;
             Box::new(ConvPair {
-                x: real_input(batch * channels, n)
+                x: real_input(batch * channels, n)?
                     .into_shape_with_order((batch, channels, n))
                     .map_err(shape_error)?,
-                k: real_input(channels, n).mapv(|v| v / n as f32),
-                y: Array3::zeros((batch, channels, n)),
-                base: ConvLoop::new(n, channels, len, batch * channels * n),
+                k: real_input(channels, n)? / n as f32,
+                y: shardfft::zeros((batch, channels, n))?,
+                base: ConvLoop::new(n, channels, len, batch * channels * n)?,
             })
         }
     })
@@ -92,15 +98,21 @@ fn noise(i: usize) -> f32 {
     (h >> 40) as f32 / (1u64 << 23) as f32 - 1.0
 }
 
-fn complex_input(rows: usize, cols: usize) -> Array2<Complex<f32>> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| {
-        let k = 2 * (r * cols + c);
-        Complex::new(noise(k), noise(k + 1))
-    })
+/// Inputs live in huge pages, as numpy's arrays (and the outputs here) do.
+fn complex_input(rows: usize, cols: usize) -> Result<Array2<Complex<f32>>, CliError> {
+    let mut x = shardfft::zeros((rows, cols))?;
+    for (i, v) in x.iter_mut().enumerate() {
+        *v = Complex::new(noise(2 * i), noise(2 * i + 1));
+    }
+    Ok(x)
 }
 
-fn real_input(rows: usize, cols: usize) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |(r, c)| noise(r * cols + c))
+fn real_input(rows: usize, cols: usize) -> Result<Array2<f32>, CliError> {
+    let mut x = shardfft::zeros((rows, cols))?;
+    for (i, v) in x.iter_mut().enumerate() {
+        *v = noise(i);
+    }
+    Ok(x)
 }
 
 /// A value seen as the complex number (re, im) in f64.

@@ -180,7 +180,11 @@ fn train_rank<C: Comm>(
 impl RankOut {
     /// Seconds in convolutions, in communication, and in all.
     fn seconds(&self) -> [f64; 3] {
-        [self.conv.as_secs_f64(), self.comm.as_secs_f64(), self.total.as_secs_f64()]
+        [
+            self.conv.as_secs_f64(),
+            self.comm.as_secs_f64(),
+            self.total.as_secs_f64(),
+        ]
     }
 }
 
