@@ -31,6 +31,17 @@ pub enum Out {
     Transposed,
 }
 
+/// A public function's own arguments, passed through unchanged to the shared entry points.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    /// The public function's name (in errors and in the cross-rank agreement).
+    name: &'a str,
+    s: Option<&'a [usize]>,
+    axes: Option<&'a [isize]>,
+    norm: Norm,
+    out: Out,
+}
+
 /// What a sharded call transforms: the local-plan ops, or the 1-D four-step.
 enum Route {
     Nd(Vec<(usize, usize, Kind)>),
@@ -352,24 +363,20 @@ where
     Ok((run(comm, &plan, x.local(), norm)?, plan.out))
 }
 
-// The forward call's own arguments, passed through unchanged from the public functions.
-#[allow(clippy::too_many_arguments)]
-fn c2c<C, A, T>(
-    name: &str,
-    comm: &C,
-    x: &Sharded<A>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
-    inverse: bool,
-) -> Result<Sharded<Complex<T>>>
+fn c2c<C, A, T>(comm: &C, x: &Sharded<A>, call: Call<'_>, inverse: bool) -> Result<Sharded<Complex<T>>>
 where
     C: Comm,
     A: Scalar<Real = T> + CommData,
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let layout = x.layout();
     let ops = c2c_ops(layout, s, axes, inverse)?;
     let key = key_of(&(name, layout, &ops, norm, out));
@@ -390,17 +397,11 @@ where
     }
 }
 
-// The forward call's own arguments, passed through unchanged from the public functions.
-#[allow(clippy::too_many_arguments)]
 fn c2c_vjp<C, T>(
-    name: &str,
     comm: &C,
     x_layout: &Layout,
     g: &Sharded<Complex<T>>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
+    call: Call<'_>,
     inverse: bool,
 ) -> Result<Sharded<Complex<T>>>
 where
@@ -408,6 +409,13 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let ops = c2c_ops(x_layout, s, axes, inverse)?;
     let key = key_of(&(name, x_layout, &ops, norm, out));
     match route(x_layout, ops) {
@@ -423,14 +431,13 @@ where
         Route::Nd(ops) => {
             let plan = plan(x_layout, &ops, out)?;
             nd_vjp(
-                name,
                 comm,
-                x_layout,
+                &call,
+                key,
                 &plan,
+                x_layout,
                 Block::Cplx(g.local().clone()),
                 g.layout(),
-                key,
-                norm,
             )
             .map(Block::complex)
             .and_then(|y| Sharded::from_local(y, x_layout.clone(), comm.rank()))
@@ -438,41 +445,40 @@ where
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The adjoint of a planned N-D route: the cotangent `g` (in `g_layout`, which must be the
+/// forward output's) back to `x_layout`.
 fn nd_vjp<C, T>(
-    name: &str,
     comm: &C,
-    x_layout: &Layout,
+    call: &Call<'_>,
+    key: u64,
     plan: &Plan,
+    x_layout: &Layout,
     g: Block<T>,
     g_layout: &Layout,
-    key: u64,
-    norm: Norm,
 ) -> Result<Block<T>>
 where
     C: Comm,
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    check_cotangent(name, &plan.out, g_layout)?;
-    start(comm, name, x_layout, key, plan.communicates())?;
-    run_adjoint(comm, plan, g, norm)
+    check_cotangent(call.name, &plan.out, g_layout)?;
+    start(comm, call.name, x_layout, key, plan.communicates())?;
+    run_adjoint(comm, plan, g, call.norm)
 }
 
-fn r2c<C, T>(
-    name: &str,
-    comm: &C,
-    x: &Sharded<T>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
-) -> Result<Sharded<Complex<T>>>
+fn r2c<C, T>(comm: &C, x: &Sharded<T>, call: Call<'_>) -> Result<Sharded<Complex<T>>>
 where
     C: Comm,
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let layout = x.layout();
     let ops = r2c_ops(layout, s, axes)?;
     let key = key_of(&(name, layout, &ops, norm, out));
@@ -489,23 +495,19 @@ where
     }
 }
 
-// The forward call's own arguments, passed through unchanged from the public functions.
-#[allow(clippy::too_many_arguments)]
-fn r2c_vjp<C, T>(
-    name: &str,
-    comm: &C,
-    x_layout: &Layout,
-    g: &Sharded<Complex<T>>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
-) -> Result<Sharded<T>>
+fn r2c_vjp<C, T>(comm: &C, x_layout: &Layout, g: &Sharded<Complex<T>>, call: Call<'_>) -> Result<Sharded<T>>
 where
     C: Comm,
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let ops = r2c_ops(x_layout, s, axes)?;
     let key = key_of(&(name, x_layout, &ops, norm, out));
     match route(x_layout, ops) {
@@ -518,14 +520,13 @@ where
         Route::Nd(ops) => {
             let plan = plan(x_layout, &ops, out)?;
             let y = nd_vjp(
-                name,
                 comm,
-                x_layout,
+                &call,
+                key,
                 &plan,
+                x_layout,
                 Block::Cplx(g.local().clone()),
                 g.layout(),
-                key,
-                norm,
             )?
             .real()?;
             Sharded::from_local(y, x_layout.clone(), comm.rank())
@@ -533,21 +534,20 @@ where
     }
 }
 
-fn c2r<C, A, T>(
-    name: &str,
-    comm: &C,
-    x: &Sharded<A>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
-) -> Result<Sharded<T>>
+fn c2r<C, A, T>(comm: &C, x: &Sharded<A>, call: Call<'_>) -> Result<Sharded<T>>
 where
     C: Comm,
     A: Scalar<Real = T> + CommData,
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let layout = x.layout();
     let ops = c2r_ops(layout, s, axes)?;
     let key = key_of(&(name, layout, &ops, norm, out));
@@ -564,23 +564,19 @@ where
     }
 }
 
-// The forward call's own arguments, passed through unchanged from the public functions.
-#[allow(clippy::too_many_arguments)]
-fn c2r_vjp<C, T>(
-    name: &str,
-    comm: &C,
-    x_layout: &Layout,
-    g: &Sharded<T>,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    norm: Norm,
-    out: Out,
-) -> Result<Sharded<Complex<T>>>
+fn c2r_vjp<C, T>(comm: &C, x_layout: &Layout, g: &Sharded<T>, call: Call<'_>) -> Result<Sharded<Complex<T>>>
 where
     C: Comm,
     T: Float + CommData,
     Complex<T>: CommData,
 {
+    let Call {
+        name,
+        s,
+        axes,
+        norm,
+        out,
+    } = call;
     let ops = c2r_ops(x_layout, s, axes)?;
     let key = key_of(&(name, x_layout, &ops, norm, out));
     match route(x_layout, ops) {
@@ -593,14 +589,13 @@ where
         Route::Nd(ops) => {
             let plan = plan(x_layout, &ops, out)?;
             let y = nd_vjp(
-                name,
                 comm,
-                x_layout,
+                &call,
+                key,
                 &plan,
+                x_layout,
                 Block::Real(g.local().clone()),
                 g.layout(),
-                key,
-                norm,
             )?
             .complex();
             Sharded::from_local(y, x_layout.clone(), comm.rank())
@@ -628,7 +623,7 @@ macro_rules! c2c_1d_fn {
             Complex<T>: CommData,
         {
             let (s, axes) = one_axis(n, axis);
-            c2c(stringify!($name), comm, x, s.as_ref().map(|s| &s[..]), Some(&axes), norm, out, $inverse)
+            c2c(comm, x, Call { name: stringify!($name), s: s.as_ref().map(|s| &s[..]), axes: Some(&axes), norm, out }, $inverse)
         }
     };
 }
@@ -644,7 +639,7 @@ macro_rules! c2c_nd_fn {
             Complex<T>: CommData,
         {
             let default: Option<&[isize]> = $default;
-            c2c(stringify!($name), comm, x, s, axes.or(default), norm, out, $inverse)
+            c2c(comm, x, Call { name: stringify!($name), s, axes: axes.or(default), norm, out }, $inverse)
         }
     };
 }
@@ -659,7 +654,7 @@ macro_rules! c2c_vjp_1d_fn {
             Complex<T>: CommData,
         {
             let (s, axes) = one_axis(n, axis);
-            c2c_vjp(stringify!($name), comm, x_layout, cotangent, s.as_ref().map(|s| &s[..]), Some(&axes), norm, out, $inverse)
+            c2c_vjp(comm, x_layout, cotangent, Call { name: stringify!($name), s: s.as_ref().map(|s| &s[..]), axes: Some(&axes), norm, out }, $inverse)
         }
     };
 }
@@ -674,7 +669,7 @@ macro_rules! c2c_vjp_nd_fn {
             Complex<T>: CommData,
         {
             let default: Option<&[isize]> = $default;
-            c2c_vjp(stringify!($name), comm, x_layout, cotangent, s, axes.or(default), norm, out, $inverse)
+            c2c_vjp(comm, x_layout, cotangent, Call { name: stringify!($name), s, axes: axes.or(default), norm, out }, $inverse)
         }
     };
 }
@@ -855,7 +850,17 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    r2c("rfft", comm, x, s.as_ref().map(|s| &s[..]), Some(&axes), norm, out)
+    r2c(
+        comm,
+        x,
+        Call {
+            name: "rfft",
+            s: s.as_ref().map(|s| &s[..]),
+            axes: Some(&axes),
+            norm,
+            out,
+        },
+    )
 }
 
 /// Sharded [`irfft`](crate::irfft): `n` real outputs (default `2(m−1)`) along `axis`;
@@ -891,7 +896,17 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    c2r("irfft", comm, x, s.as_ref().map(|s| &s[..]), Some(&axes), norm, out)
+    c2r(
+        comm,
+        x,
+        Call {
+            name: "irfft",
+            s: s.as_ref().map(|s| &s[..]),
+            axes: Some(&axes),
+            norm,
+            out,
+        },
+    )
 }
 
 /// Sharded [`rfftn`](crate::rfftn): real along the last of `axes`, complex on the others;
@@ -925,7 +940,17 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    r2c("rfftn", comm, x, s, axes, norm, out)
+    r2c(
+        comm,
+        x,
+        Call {
+            name: "rfftn",
+            s,
+            axes,
+            norm,
+            out,
+        },
+    )
 }
 
 /// Sharded [`irfftn`](crate::irfftn); collective. Accepts the transposed output of [`rfftn`].
@@ -959,7 +984,17 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    c2r("irfftn", comm, x, s, axes, norm, out)
+    c2r(
+        comm,
+        x,
+        Call {
+            name: "irfftn",
+            s,
+            axes,
+            norm,
+            out,
+        },
+    )
 }
 
 /// Sharded [`rfft2`](crate::rfft2): [`rfftn`] with `axes` defaulting to `[-2, -1]`.
@@ -988,7 +1023,17 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    r2c("rfft2", comm, x, s, Some(axes.unwrap_or(LAST_TWO)), norm, out)
+    r2c(
+        comm,
+        x,
+        Call {
+            name: "rfft2",
+            s,
+            axes: Some(axes.unwrap_or(LAST_TWO)),
+            norm,
+            out,
+        },
+    )
 }
 
 /// Sharded [`irfft2`](crate::irfft2): [`irfftn`] with `axes` defaulting to `[-2, -1]`.
@@ -1018,7 +1063,17 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    c2r("irfft2", comm, x, s, Some(axes.unwrap_or(LAST_TWO)), norm, out)
+    c2r(
+        comm,
+        x,
+        Call {
+            name: "irfft2",
+            s,
+            axes: Some(axes.unwrap_or(LAST_TWO)),
+            norm,
+            out,
+        },
+    )
 }
 
 c2c_vjp_1d_fn!(
@@ -1186,14 +1241,16 @@ where
 {
     let (s, axes) = one_axis(n, axis);
     r2c_vjp(
-        "rfft",
         comm,
         x_layout,
         cotangent,
-        s.as_ref().map(|s| &s[..]),
-        Some(&axes),
-        norm,
-        out,
+        Call {
+            name: "rfft",
+            s: s.as_ref().map(|s| &s[..]),
+            axes: Some(&axes),
+            norm,
+            out,
+        },
     )
 }
 
@@ -1232,14 +1289,16 @@ where
 {
     let (s, axes) = one_axis(n, axis);
     c2r_vjp(
-        "irfft",
         comm,
         x_layout,
         cotangent,
-        s.as_ref().map(|s| &s[..]),
-        Some(&axes),
-        norm,
-        out,
+        Call {
+            name: "irfft",
+            s: s.as_ref().map(|s| &s[..]),
+            axes: Some(&axes),
+            norm,
+            out,
+        },
     )
 }
 
@@ -1271,7 +1330,18 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    r2c_vjp("rfftn", comm, x_layout, cotangent, s, axes, norm, out)
+    r2c_vjp(
+        comm,
+        x_layout,
+        cotangent,
+        Call {
+            name: "rfftn",
+            s,
+            axes,
+            norm,
+            out,
+        },
+    )
 }
 
 /// VJP of the sharded [`irfftn`]; arguments as [`fftn_vjp`].
@@ -1302,7 +1372,18 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    c2r_vjp("irfftn", comm, x_layout, cotangent, s, axes, norm, out)
+    c2r_vjp(
+        comm,
+        x_layout,
+        cotangent,
+        Call {
+            name: "irfftn",
+            s,
+            axes,
+            norm,
+            out,
+        },
+    )
 }
 
 /// VJP of the sharded [`rfft2`]; `axes` defaults to `[-2, -1]`.
@@ -1334,14 +1415,16 @@ where
     Complex<T>: CommData,
 {
     r2c_vjp(
-        "rfft2",
         comm,
         x_layout,
         cotangent,
-        s,
-        Some(axes.unwrap_or(LAST_TWO)),
-        norm,
-        out,
+        Call {
+            name: "rfft2",
+            s,
+            axes: Some(axes.unwrap_or(LAST_TWO)),
+            norm,
+            out,
+        },
     )
 }
 
@@ -1374,13 +1457,15 @@ where
     Complex<T>: CommData,
 {
     c2r_vjp(
-        "irfft2",
         comm,
         x_layout,
         cotangent,
-        s,
-        Some(axes.unwrap_or(LAST_TWO)),
-        norm,
-        out,
+        Call {
+            name: "irfft2",
+            s,
+            axes: Some(axes.unwrap_or(LAST_TWO)),
+            norm,
+            out,
+        },
     )
 }

@@ -19,6 +19,10 @@ pub struct BenchArgs {
     /// Fewer repetitions (a smoke run, not a measurement)
     #[arg(long)]
     quick: bool,
+    /// Timed runs of each side per case, alternating (the median is reported); more runs
+    /// steady the figures on a noisy machine
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    reps: u32,
     /// Print one JSON object per case instead of a table
     #[arg(long)]
     json: bool,
@@ -46,7 +50,7 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
             names.join(", ")
         )));
     }
-    let reps = if args.quick { 2 } else { 7 };
+    let reps = if args.quick { 2 } else { args.reps as usize };
     let threads = rayon::current_num_threads();
     let bar = ProgressBar::new(cases.len() as u64);
     bar.set_style(
