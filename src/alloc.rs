@@ -28,8 +28,17 @@ where
     A: Copy + Default,
     Sh: IntoDimension,
 {
+    named_zeros(shape, "array")
+}
+
+/// [`zeros`], naming the array `what` in its errors.
+pub(crate) fn named_zeros<A, Sh>(shape: Sh, what: &str) -> Result<Array<A, Sh::Dim>>
+where
+    A: Copy + Default,
+    Sh: IntoDimension,
+{
     let dim = shape.into_dimension();
-    let len = checked_len::<A>(dim.slice(), "array")?;
-    let data = try_filled(len, "array")?;
-    Array::from_shape_vec(dim, data).map_err(|e| Error::InvalidArgument(e.to_string()))
+    let len = checked_len::<A>(dim.slice(), what)?;
+    let data = try_filled(len, what)?;
+    Array::from_shape_vec(dim, data).map_err(|e| Error::InvalidArgument(format!("{what}: {e}")))
 }

@@ -1,10 +1,9 @@
 //! Array plumbing shared by the methods: allocation, rectangular copies, broadcasting sums.
 
-use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice, Zip};
+use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, Slice, Zip};
 use num_traits::Zero;
 
 use super::scalar::ConvScalar;
-use crate::exec::{checked_len, try_filled};
 use crate::{Error, Result};
 
 /// Elements below which an element-wise pass runs on the calling thread.
@@ -12,9 +11,7 @@ const PAR_MIN_ELEMS: usize = 1 << 15;
 
 /// A zero-filled C-order array, or an error (never an abort) if it cannot be allocated.
 pub(crate) fn zeros<X: Copy + Default>(shape: &[usize], what: &str) -> Result<ArrayD<X>> {
-    let len = checked_len::<X>(shape, what)?;
-    let data = try_filled::<X>(len, what)?;
-    ArrayD::from_shape_vec(IxDyn(shape), data).map_err(|e| internal(format!("{what}: {e}")))
+    crate::alloc::named_zeros(shape, what)
 }
 
 /// An internal inconsistency, reported as a value rather than a panic.

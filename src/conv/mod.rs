@@ -37,6 +37,7 @@
 
 mod array;
 mod direct;
+mod fused;
 mod method;
 mod mode;
 mod overlap;
