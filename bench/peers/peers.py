@@ -16,7 +16,7 @@ It first measures two floors on this machine:
 Then, per case, it sets every peer up (plans, jit compilation, nothing timed), warms each up, runs
 them round-robin (the starting implementation rotates each round) and keeps the median of
 --reps rounds; shardfft runs as `target/release/shardfft bench --json --suite peers --cases CASE`
-(its own median of 7; the process is spawned once per case, between the first and the second half
+(its own median of 11; the process is spawned once per case, between the first and the second half
 of the peers' rounds).
 """
 
