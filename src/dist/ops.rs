@@ -31,6 +31,9 @@ pub enum Out {
     Transposed,
 }
 
+/// One local-plan step: (axis, transform length, kind).
+type Op = (usize, usize, Kind);
+
 /// A public function's own arguments, passed through unchanged to the shared entry points.
 #[derive(Clone, Copy)]
 struct Call<'a> {
@@ -42,9 +45,38 @@ struct Call<'a> {
     out: Out,
 }
 
+impl<'a> Call<'a> {
+    fn new(name: &'a str, s: Option<&'a [usize]>, axes: Option<&'a [isize]>, norm: Norm, out: Out) -> Self {
+        Call {
+            name,
+            s,
+            axes,
+            norm,
+            out,
+        }
+    }
+
+    /// The call's ops on `layout` (`ops_of` of its `s` and `axes`), and the key every rank
+    /// must agree on before they communicate.
+    fn ops(
+        &self,
+        layout: &Layout,
+        ops_of: impl FnOnce(&Layout, Option<&[usize]>, Option<&[isize]>) -> Result<Vec<Op>>,
+    ) -> Result<(Vec<Op>, u64)> {
+        let ops = ops_of(layout, self.s, self.axes)?;
+        let key = key_of(&(self.name, layout, &ops, self.norm, self.out));
+        Ok((ops, key))
+    }
+
+    /// The call of a 1-D function, its `n` and `axis` made N-D by [`one_axis`].
+    fn one_axis(name: &'a str, s: &'a Option<[usize; 1]>, axes: &'a [isize; 1], norm: Norm, out: Out) -> Self {
+        Call::new(name, s.as_ref().map(|s| &s[..]), Some(axes), norm, out)
+    }
+}
+
 /// What a sharded call transforms: the local-plan ops, or the 1-D four-step.
 enum Route {
-    Nd(Vec<(usize, usize, Kind)>),
+    Nd(Vec<Op>),
     /// (transform length, kind) along the only axis of a split 1-D array.
     OneD(Option<(usize, Kind)>),
 }
@@ -54,7 +86,7 @@ fn is_1d(layout: &Layout) -> bool {
     layout.ndim() == 1 && (layout.ranks() > 1 || layout.order() != Order::Natural)
 }
 
-fn route(layout: &Layout, ops: Vec<(usize, usize, Kind)>) -> Route {
+fn route(layout: &Layout, ops: Vec<Op>) -> Route {
     if is_1d(layout) {
         Route::OneD(ops.first().map(|&(_, n, kind)| (n, kind)))
     } else {
@@ -64,12 +96,7 @@ fn route(layout: &Layout, ops: Vec<(usize, usize, Kind)>) -> Route {
 
 /// The ops of a complex transform: numpy order (last listed axis first), except that the split
 /// axis goes last (the axes are independent), so the other axes run before any move.
-fn c2c_ops(
-    layout: &Layout,
-    s: Option<&[usize]>,
-    axes: Option<&[isize]>,
-    inverse: bool,
-) -> Result<Vec<(usize, usize, Kind)>> {
+fn c2c_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>, inverse: bool) -> Result<Vec<Op>> {
     let (axes, lens) = resolve_axes(layout.ndim(), s, axes)?;
     let shape = layout.shape();
     let ops = axes
@@ -94,7 +121,7 @@ fn no_axes() -> Error {
 }
 
 /// The ops of a real-to-complex transform: real along the last axis, then complex.
-fn r2c_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>) -> Result<Vec<(usize, usize, Kind)>> {
+fn r2c_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>) -> Result<Vec<Op>> {
     let (axes, lens) = resolve_axes(layout.ndim(), s, axes)?;
     let shape = layout.shape();
     let (&last, rest) = axes.split_last().ok_or_else(no_axes)?;
@@ -114,7 +141,7 @@ fn r2c_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>) -> Resu
 }
 
 /// The ops of a complex-to-real transform: complex inverses, then real along the last axis.
-fn c2r_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>) -> Result<Vec<(usize, usize, Kind)>> {
+fn c2r_ops(layout: &Layout, s: Option<&[usize]>, axes: Option<&[isize]>) -> Result<Vec<Op>> {
     let (axes, lens) = resolve_axes(layout.ndim(), s, axes)?;
     let shape = layout.shape();
     let (&last, rest) = axes.split_last().ok_or_else(no_axes)?;
@@ -347,7 +374,7 @@ fn forward_nd<C, A, T>(
     comm: &C,
     name: &str,
     x: &Sharded<A>,
-    ops: &[(usize, usize, Kind)],
+    ops: &[Op],
     out: Out,
     key: u64,
     norm: Norm,
@@ -370,16 +397,9 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
+    let Call { name, norm, out, .. } = call;
     let layout = x.layout();
-    let ops = c2c_ops(layout, s, axes, inverse)?;
-    let key = key_of(&(name, layout, &ops, norm, out));
+    let (ops, key) = call.ops(layout, |l, s, a| c2c_ops(l, s, a, inverse))?;
     match route(layout, ops) {
         Route::OneD(Some((n, _))) => {
             start(comm, name, layout, key, true)?;
@@ -409,15 +429,8 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
-    let ops = c2c_ops(x_layout, s, axes, inverse)?;
-    let key = key_of(&(name, x_layout, &ops, norm, out));
+    let Call { name, norm, out, .. } = call;
+    let (ops, key) = call.ops(x_layout, |l, s, a| c2c_ops(l, s, a, inverse))?;
     match route(x_layout, ops) {
         Route::OneD(Some((n, _))) => {
             check_cotangent(name, &c2c_1d_out(x_layout, n, out), g.layout())?;
@@ -472,16 +485,9 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
+    let Call { name, norm, out, .. } = call;
     let layout = x.layout();
-    let ops = r2c_ops(layout, s, axes)?;
-    let key = key_of(&(name, layout, &ops, norm, out));
+    let (ops, key) = call.ops(layout, r2c_ops)?;
     match route(layout, ops) {
         Route::OneD(Some((n, _))) => {
             start(comm, name, layout, key, true)?;
@@ -501,15 +507,8 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
-    let ops = r2c_ops(x_layout, s, axes)?;
-    let key = key_of(&(name, x_layout, &ops, norm, out));
+    let Call { name, norm, out, .. } = call;
+    let (ops, key) = call.ops(x_layout, r2c_ops)?;
     match route(x_layout, ops) {
         Route::OneD(Some((n, _))) => {
             check_cotangent(name, &balanced_1d(n / 2 + 1, x_layout.ranks()), g.layout())?;
@@ -541,16 +540,9 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
+    let Call { name, norm, out, .. } = call;
     let layout = x.layout();
-    let ops = c2r_ops(layout, s, axes)?;
-    let key = key_of(&(name, layout, &ops, norm, out));
+    let (ops, key) = call.ops(layout, c2r_ops)?;
     match route(layout, ops) {
         Route::OneD(Some((n, _))) => {
             start(comm, name, layout, key, true)?;
@@ -570,15 +562,8 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    let Call {
-        name,
-        s,
-        axes,
-        norm,
-        out,
-    } = call;
-    let ops = c2r_ops(x_layout, s, axes)?;
-    let key = key_of(&(name, x_layout, &ops, norm, out));
+    let Call { name, norm, out, .. } = call;
+    let (ops, key) = call.ops(x_layout, c2r_ops)?;
     match route(x_layout, ops) {
         Route::OneD(Some((n, _))) => {
             check_cotangent(name, &balanced_1d(n, x_layout.ranks()), g.layout())?;
@@ -623,7 +608,7 @@ macro_rules! c2c_1d_fn {
             Complex<T>: CommData,
         {
             let (s, axes) = one_axis(n, axis);
-            c2c(comm, x, Call { name: stringify!($name), s: s.as_ref().map(|s| &s[..]), axes: Some(&axes), norm, out }, $inverse)
+            c2c(comm, x, Call::one_axis(stringify!($name), &s, &axes, norm, out), $inverse)
         }
     };
 }
@@ -639,7 +624,7 @@ macro_rules! c2c_nd_fn {
             Complex<T>: CommData,
         {
             let default: Option<&[isize]> = $default;
-            c2c(comm, x, Call { name: stringify!($name), s, axes: axes.or(default), norm, out }, $inverse)
+            c2c(comm, x, Call::new(stringify!($name), s, axes.or(default), norm, out), $inverse)
         }
     };
 }
@@ -654,7 +639,7 @@ macro_rules! c2c_vjp_1d_fn {
             Complex<T>: CommData,
         {
             let (s, axes) = one_axis(n, axis);
-            c2c_vjp(comm, x_layout, cotangent, Call { name: stringify!($name), s: s.as_ref().map(|s| &s[..]), axes: Some(&axes), norm, out }, $inverse)
+            c2c_vjp(comm, x_layout, cotangent, Call::one_axis(stringify!($name), &s, &axes, norm, out), $inverse)
         }
     };
 }
@@ -669,7 +654,7 @@ macro_rules! c2c_vjp_nd_fn {
             Complex<T>: CommData,
         {
             let default: Option<&[isize]> = $default;
-            c2c_vjp(comm, x_layout, cotangent, Call { name: stringify!($name), s, axes: axes.or(default), norm, out }, $inverse)
+            c2c_vjp(comm, x_layout, cotangent, Call::new(stringify!($name), s, axes.or(default), norm, out), $inverse)
         }
     };
 }
@@ -850,17 +835,7 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    r2c(
-        comm,
-        x,
-        Call {
-            name: "rfft",
-            s: s.as_ref().map(|s| &s[..]),
-            axes: Some(&axes),
-            norm,
-            out,
-        },
-    )
+    r2c(comm, x, Call::one_axis("rfft", &s, &axes, norm, out))
 }
 
 /// Sharded [`irfft`](crate::irfft): `n` real outputs (default `2(m−1)`) along `axis`;
@@ -896,17 +871,7 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    c2r(
-        comm,
-        x,
-        Call {
-            name: "irfft",
-            s: s.as_ref().map(|s| &s[..]),
-            axes: Some(&axes),
-            norm,
-            out,
-        },
-    )
+    c2r(comm, x, Call::one_axis("irfft", &s, &axes, norm, out))
 }
 
 /// Sharded [`rfftn`](crate::rfftn): real along the last of `axes`, complex on the others;
@@ -940,17 +905,7 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    r2c(
-        comm,
-        x,
-        Call {
-            name: "rfftn",
-            s,
-            axes,
-            norm,
-            out,
-        },
-    )
+    r2c(comm, x, Call::new("rfftn", s, axes, norm, out))
 }
 
 /// Sharded [`irfftn`](crate::irfftn); collective. Accepts the transposed output of [`rfftn`].
@@ -984,17 +939,7 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    c2r(
-        comm,
-        x,
-        Call {
-            name: "irfftn",
-            s,
-            axes,
-            norm,
-            out,
-        },
-    )
+    c2r(comm, x, Call::new("irfftn", s, axes, norm, out))
 }
 
 /// Sharded [`rfft2`](crate::rfft2): [`rfftn`] with `axes` defaulting to `[-2, -1]`.
@@ -1026,13 +971,7 @@ where
     r2c(
         comm,
         x,
-        Call {
-            name: "rfft2",
-            s,
-            axes: Some(axes.unwrap_or(LAST_TWO)),
-            norm,
-            out,
-        },
+        Call::new("rfft2", s, Some(axes.unwrap_or(LAST_TWO)), norm, out),
     )
 }
 
@@ -1066,13 +1005,7 @@ where
     c2r(
         comm,
         x,
-        Call {
-            name: "irfft2",
-            s,
-            axes: Some(axes.unwrap_or(LAST_TWO)),
-            norm,
-            out,
-        },
+        Call::new("irfft2", s, Some(axes.unwrap_or(LAST_TWO)), norm, out),
     )
 }
 
@@ -1240,18 +1173,7 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    r2c_vjp(
-        comm,
-        x_layout,
-        cotangent,
-        Call {
-            name: "rfft",
-            s: s.as_ref().map(|s| &s[..]),
-            axes: Some(&axes),
-            norm,
-            out,
-        },
-    )
+    r2c_vjp(comm, x_layout, cotangent, Call::one_axis("rfft", &s, &axes, norm, out))
 }
 
 /// VJP of the sharded [`irfft`]: a complex gradient of the bins, in `x_layout`, from the real
@@ -1288,18 +1210,7 @@ where
     Complex<T>: CommData,
 {
     let (s, axes) = one_axis(n, axis);
-    c2r_vjp(
-        comm,
-        x_layout,
-        cotangent,
-        Call {
-            name: "irfft",
-            s: s.as_ref().map(|s| &s[..]),
-            axes: Some(&axes),
-            norm,
-            out,
-        },
-    )
+    c2r_vjp(comm, x_layout, cotangent, Call::one_axis("irfft", &s, &axes, norm, out))
 }
 
 /// VJP of the sharded [`rfftn`]; arguments as [`fftn_vjp`].
@@ -1330,18 +1241,7 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    r2c_vjp(
-        comm,
-        x_layout,
-        cotangent,
-        Call {
-            name: "rfftn",
-            s,
-            axes,
-            norm,
-            out,
-        },
-    )
+    r2c_vjp(comm, x_layout, cotangent, Call::new("rfftn", s, axes, norm, out))
 }
 
 /// VJP of the sharded [`irfftn`]; arguments as [`fftn_vjp`].
@@ -1372,18 +1272,7 @@ where
     T: Float + CommData,
     Complex<T>: CommData,
 {
-    c2r_vjp(
-        comm,
-        x_layout,
-        cotangent,
-        Call {
-            name: "irfftn",
-            s,
-            axes,
-            norm,
-            out,
-        },
-    )
+    c2r_vjp(comm, x_layout, cotangent, Call::new("irfftn", s, axes, norm, out))
 }
 
 /// VJP of the sharded [`rfft2`]; `axes` defaults to `[-2, -1]`.
@@ -1418,13 +1307,7 @@ where
         comm,
         x_layout,
         cotangent,
-        Call {
-            name: "rfft2",
-            s,
-            axes: Some(axes.unwrap_or(LAST_TWO)),
-            norm,
-            out,
-        },
+        Call::new("rfft2", s, Some(axes.unwrap_or(LAST_TWO)), norm, out),
     )
 }
 
@@ -1460,12 +1343,6 @@ where
         comm,
         x_layout,
         cotangent,
-        Call {
-            name: "irfft2",
-            s,
-            axes: Some(axes.unwrap_or(LAST_TWO)),
-            norm,
-            out,
-        },
+        Call::new("irfft2", s, Some(axes.unwrap_or(LAST_TWO)), norm, out),
     )
 }
