@@ -11,25 +11,9 @@ mod suite;
 
 use std::time::{Duration, Instant};
 
-use shardfft::dist::{self, run_threads, run_threads_with_timeout, Comm, CommData, Layout, Out, Sharded, ThreadComm};
+use shardfft::dist::{self, run_threads, run_threads_with_timeout, Comm, CommData, Layout, Out, Sharded};
 use shardfft::{Error, Norm, Result};
-use suite::cplx;
-
-/// Runs `f` on `p` thread ranks (with a deadlock guard) and unwraps every rank's result.
-fn ranks<R: Send>(p: usize, f: impl Fn(&ThreadComm) -> Result<R> + Sync) -> Vec<R> {
-    run_threads_with_timeout(p, Duration::from_secs(120), f)
-        .into_iter()
-        .enumerate()
-        .map(|(r, x)| x.unwrap_or_else(|e| panic!("rank {r} of {p}: {e}")))
-        .collect()
-}
-
-/// Runs a suite check on each number of thread ranks in `ps`.
-fn on_ranks<R: Send>(ps: impl IntoIterator<Item = usize>, check: impl Fn(&ThreadComm) -> Result<R> + Sync) {
-    for p in ps {
-        ranks(p, &check);
-    }
-}
+use suite::{cplx, on_ranks, ranks};
 
 // ---------------------------------------------------------------------------------------------
 // The shared suite (the same checks examples/mpi_check.rs runs on MPI ranks).

@@ -9,17 +9,9 @@ use std::cell::Cell;
 
 use ndarray::{ArrayD, IxDyn};
 use shardfft::conv::{fftconvolve, ConvSpec, Mode};
-use shardfft::dist::{run_threads, Comm, CommData, Layout, Sharded, ShardedConvPlan, ThreadComm};
+use shardfft::dist::{run_threads, Comm, CommData, Layout, Sharded, ShardedConvPlan};
 use suite::conv::{self, rel_err};
-
-/// Runs a suite check on each number of thread ranks in `ps`, unwrapping every rank's result.
-fn on_ranks(ps: impl IntoIterator<Item = usize>, check: impl Fn(&ThreadComm) -> shardfft::Result<()> + Sync) {
-    for p in ps {
-        for (r, out) in run_threads(p, &check).into_iter().enumerate() {
-            out.unwrap_or_else(|e| panic!("rank {r} of {p}: {e}"));
-        }
-    }
-}
+use suite::on_ranks;
 
 #[test]
 fn batch_split_matches_local_for_1_to_8_ranks() {

@@ -18,7 +18,11 @@ use std::hash::{Hash, Hasher};
 use ndarray::{ArrayD, IxDyn};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use shardfft::dist::{self, Comm, CommData, Layout, Order, Out, Redistribute, Sharded};
+use std::time::Duration;
+
+use shardfft::dist::{
+    self, run_threads_with_timeout, Comm, CommData, Layout, Order, Out, Redistribute, Sharded, ThreadComm,
+};
 use shardfft::{Complex, Error, Norm, Result};
 
 pub type C64 = Complex<f64>;
@@ -40,6 +44,22 @@ pub fn cplx(shape: &[usize], seed: u64) -> ArrayD<C64> {
     ArrayD::from_shape_fn(IxDyn(shape), |_| {
         Complex::new(r.random::<f64>() - 0.5, r.random::<f64>() - 0.5)
     })
+}
+
+/// Runs `f` on `p` thread ranks (with a deadlock guard) and unwraps every rank's result.
+pub fn ranks<R: Send>(p: usize, f: impl Fn(&ThreadComm) -> Result<R> + Sync) -> Vec<R> {
+    run_threads_with_timeout(p, Duration::from_secs(120), f)
+        .into_iter()
+        .enumerate()
+        .map(|(r, x)| x.unwrap_or_else(|e| panic!("rank {r} of {p}: {e}")))
+        .collect()
+}
+
+/// Runs a suite check on each number of thread ranks in `ps` (the in-process tests).
+pub fn on_ranks<R: Send>(ps: impl IntoIterator<Item = usize>, check: impl Fn(&ThreadComm) -> Result<R> + Sync) {
+    for p in ps {
+        ranks(p, &check);
+    }
 }
 
 /// Relative L2 distance of two arrays of the same shape.
