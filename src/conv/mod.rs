@@ -44,6 +44,8 @@ mod overlap;
 mod plan;
 mod scalar;
 mod shape;
+
+pub(crate) use shape::expand_kernel_shape;
 mod spectral;
 mod vjp;
 

@@ -200,15 +200,16 @@ pub(crate) fn broadcast_shapes(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     a.iter().zip(b).map(|(&a, &b)| broadcast_dim(a, b)).collect()
 }
 
-/// The kernel's shape expanded to rank `ndim` by the module's broadcasting rule.
-fn expand_kernel_shape(ndim: usize, k_shape: &[usize], axes: &[usize]) -> Result<Vec<usize>> {
+/// The kernel's shape expanded to rank `ndim` by the module's broadcasting rule: aligned from
+/// the right; a 1-D kernel convolved along one axis lies along it.
+pub(crate) fn expand_kernel_shape(ndim: usize, k_shape: &[usize], axes: &[usize]) -> Result<Vec<usize>> {
     let kd = k_shape.len();
     if kd == 1 && axes.len() == 1 {
         let mut s = vec![1; ndim];
         s[axes[0]] = k_shape[0];
         return Ok(s);
     }
-    if kd > ndim || kd == 0 || ndim - kd > axes[0] {
+    if kd > ndim || kd == 0 || axes.is_empty() || ndim - kd > axes[0] {
         return Err(Error::InvalidArgument(format!(
             "a kernel of shape {k_shape:?} does not fit a {ndim}-D signal convolved along axes {axes:?}: \
              aligned from the right, the kernel must have every convolved axis and at most the signal's \

@@ -57,6 +57,7 @@ use super::comm::{key_of, Comm, CommData};
 use super::layout::{Layout, Order};
 use super::redistribute::check_comm;
 use super::Sharded;
+pub(crate) use crate::conv::expand_kernel_shape;
 use crate::conv::{ConvScalar, ConvSpec, ConvTape, Mode};
 use crate::transforms::normalize_axis;
 use crate::{Error, Result};
@@ -193,27 +194,6 @@ pub(crate) fn window(mode: Mode, n: usize, k: usize) -> Result<(usize, usize)> {
         Mode::Valid => n.min(k) - 1,
     };
     Ok((start, len))
-}
-
-/// The kernel's shape expanded to rank `ndim` (convolve.rs's rule: aligned from the right; a
-/// 1-D kernel convolved along one axis lies along it).
-pub(crate) fn expand_kernel_shape(ndim: usize, k_shape: &[usize], axes: &[usize]) -> Result<Vec<usize>> {
-    let kd = k_shape.len();
-    if kd == 1 && axes.len() == 1 {
-        let mut s = vec![1; ndim];
-        s[axes[0]] = k_shape[0];
-        return Ok(s);
-    }
-    if kd > ndim || kd == 0 || axes.is_empty() || ndim - kd > axes[0] {
-        return Err(Error::InvalidArgument(format!(
-            "a kernel of shape {k_shape:?} does not fit a {ndim}-D signal convolved along axes {axes:?}: \
-             aligned from the right, the kernel must have every convolved axis and at most the signal's \
-             number of dimensions"
-        )));
-    }
-    let mut s = vec![1; ndim - kd];
-    s.extend_from_slice(k_shape);
-    Ok(s)
 }
 
 /// The convolved axes of `spec` for a signal of rank `ndim`, normalized and ascending.
