@@ -10,6 +10,7 @@
 mod buffer;
 mod fourstep;
 mod kernel;
+mod transpose;
 
 pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
 pub(crate) use fourstep::FourStep;
@@ -21,11 +22,13 @@ use rayon::prelude::*;
 
 use crate::{Error, Float, Result};
 use buffer::SyncPtr;
+use transpose::transpose;
 
 /// Bytes of input one contiguous tile aims at (a few lanes in L1/L2).
 const TILE_BYTES: usize = 64 << 10;
-/// Bytes of input one strided tile aims at (more, since each row read is short).
-const STRIDED_TILE_BYTES: usize = 256 << 10;
+/// Bytes of input one strided tile aims at: half a core's L2, so the gathered lanes stay there
+/// until they are written back, and row reads are as long as that allows.
+const STRIDED_TILE_BYTES: usize = 1 << 20;
 /// Fewest columns a strided tile gathers, so a row read fills at least part of a cache line.
 const MIN_TILE_COLS: usize = 4;
 /// Most columns a strided tile gathers.
@@ -264,8 +267,8 @@ where
                 // contiguous lanes go one at a time; strided tiles gather whole
                 try_filled(if grid.inner == 1 { n_in } else { tile_lanes * n_in }, "work buffer")?
             },
-            output: if grid.inner == 1 {
-                Vec::new()
+            output: if grid.inner == 1 || (K::IN_PLACE && same_type::<K::In, K::Out>()) {
+                Vec::new() // contiguous lanes write straight out; in-place kernels reuse the input
             } else {
                 try_filled(tile_lanes * n_out, "work buffer")?
             },
@@ -443,18 +446,30 @@ unsafe fn run_column_tile<T, A, K, L, P>(
     let copy = grid.len_in.min(n_in);
     let input = &mut work.input[..cols * n_in];
     let base_in = block * grid.len_in * grid.inner + col;
-    for k in 0..copy {
-        // SAFETY: row k, columns col..col+cols of this block lie inside the source grid.
-        let row = unsafe { std::slice::from_raw_parts(src.0.add(base_in + k * grid.inner), cols) };
-        for (c, &x) in row.iter().enumerate() {
-            input[c * n_in + k] = load(x);
-        }
-    }
+    // SAFETY: rows 0..copy, columns col..col+cols of this block lie inside the source grid.
+    unsafe {
+        transpose(
+            src.0.add(base_in),
+            grid.inner,
+            input.as_mut_ptr(),
+            n_in,
+            copy,
+            cols,
+            load,
+        )
+    };
     for lane in input.chunks_exact_mut(n_in) {
         lane[copy..].fill(K::In::default());
     }
-    let output = &mut work.output[..cols * n_out];
-    kernel.apply(input, output, &mut work.scratch);
+    let output: &mut [K::Out] = if K::IN_PLACE && same_type::<K::In, K::Out>() {
+        kernel.apply_inplace(input, &mut work.scratch);
+        // SAFETY: `K::In` and `K::Out` are the same type (checked just above).
+        unsafe { std::slice::from_raw_parts_mut(input.as_mut_ptr() as *mut K::Out, input.len()) }
+    } else {
+        let output = &mut work.output[..cols * n_out];
+        kernel.apply(input, output, &mut work.scratch);
+        output
+    };
     post(output);
     let base_out = block * n_out * grid.inner + col;
     for k in 0..n_out {

@@ -1,0 +1,69 @@
+//! Block copies between row-major and lane-major layouts (the executor's gathers of strided
+//! lanes and the four-step's passes): hand-written because they must fuse a per-element
+//! conversion into the copy, which the transpose crates do not offer.
+
+/// Rows a block transpose moves together (8 `Complex<f32>` are one cache line).
+pub(crate) const TRANSPOSE_ROWS: usize = 8;
+
+/// Asks the CPU to start loading the cache lines of `count` elements from `p` (a hint: it never
+/// faults, whatever the address, and is a no-op off x86-64).
+#[inline(always)]
+fn prefetch_run<T>(p: *const T, count: usize) {
+    #[cfg(target_arch = "x86_64")]
+    for line in (0..count * std::mem::size_of::<T>()).step_by(64) {
+        // SAFETY: a prefetch has no architectural effect and never faults.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((p as *const i8).wrapping_add(line))
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (p, count);
+}
+
+/// `dst[c·dst_stride + r] = f(src[r·src_stride + c])` for `r < rows`, `c < cols`.
+///
+/// Goes [`TRANSPOSE_ROWS`] source rows at a time, so each store run fills neighbouring
+/// elements (a whole cache line of `Complex<f32>`) and those source rows stay in L1 while they
+/// are read across; when the source rows lie apart, the next rows' lines are prefetched
+/// meanwhile (the hardware prefetchers do not follow such strides).
+///
+/// # Safety
+/// `src` must be valid for reads and `dst` for writes at every index above; they must not overlap.
+#[inline(always)]
+pub(crate) unsafe fn transpose<A: Copy, B: Copy>(
+    src: *const A,
+    src_stride: usize,
+    dst: *mut B,
+    dst_stride: usize,
+    rows: usize,
+    cols: usize,
+    f: &impl Fn(A) -> B,
+) {
+    const R: usize = TRANSPOSE_ROWS;
+    let mut r0 = 0;
+    while r0 < rows {
+        let height = R.min(rows - r0);
+        if src_stride > cols {
+            for r in r0 + R..(r0 + 2 * R).min(rows) {
+                prefetch_run(src.wrapping_add(r * src_stride), cols);
+            }
+        }
+        for c in 0..cols {
+            // SAFETY: inside both blocks, per the contract.
+            unsafe {
+                let to = dst.add(c * dst_stride + r0);
+                let from = src.add(r0 * src_stride + c);
+                if height == R {
+                    for r in 0..R {
+                        *to.add(r) = f(*from.add(r * src_stride));
+                    }
+                } else {
+                    for r in 0..height {
+                        *to.add(r) = f(*from.add(r * src_stride));
+                    }
+                }
+            }
+        }
+        r0 += R;
+    }
+}
