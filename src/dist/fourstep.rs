@@ -24,7 +24,7 @@ use super::comm::{Comm, CommData};
 use super::layout::balanced_bounds;
 use super::pool;
 use super::redistribute::{runs_exchange, Dist1};
-use crate::transforms::{c2c_axis, c2c_axis_owned};
+use crate::transforms::{c2c_axis, c2c_axis_into, c2c_axis_owned};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 /// `n = n1·n2` with n1 the largest divisor of n not above √n (n1 = 1 for a prime: the
@@ -184,10 +184,23 @@ where
     // (A) whole columns j2 on each rank, each column contiguous (the exchange's unpacking is
     // the local transpose).
     let m = runs_exchange(comm, src, from, &cols)?;
-    let mview = ArrayViewD::from_shape(IxDyn(&[w, n1]), &m).map_err(shape_err)?;
-    // (B) n1-point transforms of the columns, then twiddles and the norm factor.
-    let mut y = c2c_axis(mview, 1, n1, inverse, unscaled(inverse))?;
-    pool::give(m);
+    // (B) n1-point transforms of the columns (in place for a complex signal, which saves a
+    // fresh block), then twiddles and the norm factor.
+    let mut y = match (Box::new(m) as Box<dyn Any>).downcast::<Vec<Complex<T>>>() {
+        Ok(m) => {
+            let m = ArrayD::from_shape_vec(IxDyn(&[w, n1]), *m).map_err(shape_err)?;
+            c2c_axis_owned(m, 1, n1, inverse, unscaled(inverse))?
+        }
+        Err(m) => {
+            let m = m
+                .downcast::<Vec<A>>()
+                .map_err(|_| Error::InvalidArgument("internal: block type".into()))?;
+            let mview = ArrayViewD::from_shape(IxDyn(&[w, n1]), &m[..]).map_err(shape_err)?;
+            let y = c2c_axis(mview, 1, n1, inverse, unscaled(inverse))?;
+            pool::give(*m);
+            y
+        }
+    };
     if let Some(s) = y.as_slice_mut() {
         twiddle(s, n1, n, c0, inverse, factor);
     }
@@ -238,7 +251,8 @@ where
     let h = row_bounds[me + 1] - row_bounds[me];
     // (D*) n2-point transforms along the rows.
     let zview = ArrayViewD::from_shape(IxDyn(&[h, n2]), src).map_err(shape_err)?;
-    let z = c2c_axis(zview, 1, n2, inverse, unscaled(inverse))?;
+    let mut z = ArrayD::from_shape_vec(IxDyn(&[h, n2]), pool::take(h * n2, "block")?).map_err(shape_err)?;
+    c2c_axis_into(zview, 1, n2, inverse, unscaled(inverse), z.view_mut())?;
     // (C*) back to whole columns, each contiguous.
     let (cols, cb) = columns(n1, n2, p);
     let flat = into_flat(z);

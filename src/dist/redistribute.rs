@@ -19,6 +19,7 @@ use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice};
 use super::comm::{key_of, Comm, CommData};
 use super::layout::{Layout, Order};
 use super::{pool, Sharded};
+use crate::exec::transpose;
 use crate::{Error, Result};
 
 /// A planned redistribution of a sharded array from one layout to another of the same global
@@ -579,9 +580,6 @@ fn meet(a: &[Run], b: &[Run]) -> Vec<Piece> {
     out
 }
 
-/// Side of a tile in the blocked transposes of strided pieces.
-const TILE: usize = 32;
-
 /// One stretch of a piece list: `count` pieces of `len` elements with stride `stride` whose
 /// start positions are `loc, loc + 1, ...` on the strided side (a `len × count` matrix stored
 /// column by column there, row by row on the packed side), at `at` on the packed side.
@@ -620,8 +618,7 @@ fn groups(pieces: &[(usize, usize, usize)]) -> Vec<Group> {
 
 /// Copies the pieces' elements, in order, from the strided buffer `src` into the packed `dst`
 /// (`to_packed`), or back from the packed `src` into the strided `dst`. Groups of pieces are
-/// copied as blocked transposes (tiles of [`TILE`] × [`TILE`]), so neither side is walked one
-/// cache line per element.
+/// copied as blocked transposes, so neither side is walked one cache line per element.
 fn copy_pieces<A: Copy>(pieces: &[(usize, usize, usize)], src: &[A], dst: &mut [A], to_packed: bool) -> Result<()> {
     for g in groups(pieces) {
         if g.count == 0 || g.len == 0 {
@@ -643,27 +640,31 @@ fn copy_pieces<A: Copy>(pieces: &[(usize, usize, usize)], src: &[A], dst: &mut [
             dst[d..d + g.len].copy_from_slice(&src[s..s + g.len]);
             continue;
         }
-        let (s_ptr, d_ptr) = (src.as_ptr(), dst.as_mut_ptr());
-        for c0 in (0..g.count).step_by(TILE) {
-            let c1 = (c0 + TILE).min(g.count);
-            for k0 in (0..g.len).step_by(TILE) {
-                let k1 = (k0 + TILE).min(g.len);
-                for k in k0..k1 {
-                    for c in c0..c1 {
-                        let strided = g.loc + c + k * g.stride;
-                        let packed = g.at + c * g.len + k;
-                        // SAFETY: c < count and k < len, so both indices are below the ends
-                        // checked against the buffers' lengths above; src and dst are
-                        // distinct buffers (a shared and a mutable borrow).
-                        unsafe {
-                            if to_packed {
-                                *d_ptr.add(packed) = *s_ptr.add(strided);
-                            } else {
-                                *d_ptr.add(strided) = *s_ptr.add(packed);
-                            }
-                        }
-                    }
-                }
+        // SAFETY: c < count and k < len stay below the ends checked against the buffers'
+        // lengths above; src and dst are distinct buffers (a shared and a mutable borrow).
+        unsafe {
+            if to_packed {
+                // packed[at + c·len + k] = strided[loc + k·stride + c]
+                transpose(
+                    src.as_ptr().add(g.loc),
+                    g.stride,
+                    dst.as_mut_ptr().add(g.at),
+                    g.len,
+                    g.len,
+                    g.count,
+                    &|v| v,
+                );
+            } else {
+                // strided[loc + k·stride + c] = packed[at + c·len + k]
+                transpose(
+                    src.as_ptr().add(g.at),
+                    g.len,
+                    dst.as_mut_ptr().add(g.loc),
+                    g.stride,
+                    g.count,
+                    g.len,
+                    &|v| v,
+                );
             }
         }
     }

@@ -4,6 +4,7 @@ use ndarray::{ArrayD, ArrayViewD, IxDyn, Slice};
 
 use super::comm::{key_of, Comm, CommData};
 use super::layout::{Layout, Order};
+use super::pool;
 use super::redistribute::{check_comm, exchange};
 use crate::exec::try_filled;
 use crate::{Error, Result};
@@ -183,6 +184,38 @@ impl<A: CommData> Sharded<A> {
         shape[axis] = bounds[p];
         let layout = Layout::with_bounds(&shape, axis as isize, &bounds)?;
         Sharded::from_local(local, layout, me)
+    }
+
+    /// Hands this block's memory to the calling thread's exchange buffers, for the next
+    /// sharded operation on this thread to reuse instead of faulting in fresh pages.
+    ///
+    /// A loop that transforms and drops large sharded arrays otherwise pays the kernel's page
+    /// zeroing for every new block: measured at 2^24 points over 2 ranks, 14% of the time of a
+    /// 1-D transform. (Free the kept buffers with
+    /// [`release_exchange_buffers`](super::release_exchange_buffers).)
+    ///
+    /// ```
+    /// use ndarray::Array1;
+    /// use shardfft::dist::{self, run_threads, Comm, Layout, Out, Sharded};
+    /// use shardfft::{fft, Complex, Norm};
+    ///
+    /// let global = Array1::from_shape_fn(4096, |i| Complex::new((i % 7) as f64, 0.0)).into_dyn();
+    /// let want = fft(&global, None, 0, Norm::Backward)?;
+    /// for result in run_threads(2, |comm| {
+    ///     let x = Sharded::from_global(&global, Layout::new(&[4096], 0, comm.size())?, comm.rank())?;
+    ///     for _ in 0..3 {
+    ///         let y = dist::fft(comm, &x, None, 0, Norm::Backward, Out::Natural)?;
+    ///         assert!((y.allgather(comm)? - &want).iter().all(|e| e.norm() < 1e-9));
+    ///         y.recycle();
+    ///     }
+    ///     Ok(())
+    /// }) {
+    ///     result?;
+    /// }
+    /// # Ok::<(), shardfft::Error>(())
+    /// ```
+    pub fn recycle(self) {
+        pool::give_array(self.local);
     }
 
     /// The whole array on rank `root` (`None` on the others); collective.

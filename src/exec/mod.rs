@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::{Error, Float, Result};
 use buffer::SyncPtr;
-use transpose::transpose;
+pub(crate) use transpose::transpose;
 
 /// Bytes of input one contiguous tile aims at (a few lanes in L1/L2).
 const TILE_BYTES: usize = 64 << 10;

@@ -1,9 +1,11 @@
 //! Block copies between row-major and lane-major layouts (the executor's gathers of strided
-//! lanes and the four-step's passes): hand-written because they must fuse a per-element
+//! lanes, the four-step's passes, the packing of sharded exchanges): hand-written because they must fuse a per-element
 //! conversion into the copy, which the transpose crates do not offer.
 
 /// Rows a block transpose moves together (8 `Complex<f32>` are one cache line).
 pub(crate) const TRANSPOSE_ROWS: usize = 8;
+/// Columns a block transpose sweeps before moving down (64 destination lines: 4 KiB).
+const TRANSPOSE_COLS: usize = 64;
 
 /// Asks the CPU to start loading the cache lines of `count` elements from `p` (a hint: it never
 /// faults, whatever the address, and is a no-op off x86-64).
@@ -22,10 +24,13 @@ fn prefetch_run<T>(p: *const T, count: usize) {
 
 /// `dst[c·dst_stride + r] = f(src[r·src_stride + c])` for `r < rows`, `c < cols`.
 ///
-/// Goes [`TRANSPOSE_ROWS`] source rows at a time, so each store run fills neighbouring
-/// elements (a whole cache line of `Complex<f32>`) and those source rows stay in L1 while they
-/// are read across; when the source rows lie apart, the next rows' lines are prefetched
-/// meanwhile (the hardware prefetchers do not follow such strides).
+/// Goes through bands of [`TRANSPOSE_COLS`] columns, and within a band [`TRANSPOSE_ROWS`]
+/// source rows at a time, so each store run fills neighbouring elements (a whole cache line of
+/// `Complex<f32>`), the band's destination lines stay in L1 from one row group to the next, and
+/// the source rows stay in L1 while they are read across; when the source rows lie apart, the
+/// next rows' lines are prefetched meanwhile (the hardware prefetchers do not follow such
+/// strides). Measured on the four-step's passes: a third faster than one element per cache line
+/// per step.
 ///
 /// # Safety
 /// `src` must be valid for reads and `dst` for writes at every index above; they must not overlap.
@@ -40,30 +45,33 @@ pub(crate) unsafe fn transpose<A: Copy, B: Copy>(
     f: &impl Fn(A) -> B,
 ) {
     const R: usize = TRANSPOSE_ROWS;
-    let mut r0 = 0;
-    while r0 < rows {
-        let height = R.min(rows - r0);
-        if src_stride > cols {
-            for r in r0 + R..(r0 + 2 * R).min(rows) {
-                prefetch_run(src.wrapping_add(r * src_stride), cols);
+    for c_first in (0..cols).step_by(TRANSPOSE_COLS) {
+        let width = TRANSPOSE_COLS.min(cols - c_first);
+        let mut r0 = 0;
+        while r0 < rows {
+            let height = R.min(rows - r0);
+            if src_stride > width {
+                for r in r0 + R..(r0 + 2 * R).min(rows) {
+                    prefetch_run(src.wrapping_add(r * src_stride + c_first), width);
+                }
             }
-        }
-        for c in 0..cols {
-            // SAFETY: inside both blocks, per the contract.
-            unsafe {
-                let to = dst.add(c * dst_stride + r0);
-                let from = src.add(r0 * src_stride + c);
-                if height == R {
-                    for r in 0..R {
-                        *to.add(r) = f(*from.add(r * src_stride));
-                    }
-                } else {
-                    for r in 0..height {
-                        *to.add(r) = f(*from.add(r * src_stride));
+            for c in c_first..c_first + width {
+                // SAFETY: inside both blocks, per the contract.
+                unsafe {
+                    let to = dst.add(c * dst_stride + r0);
+                    let from = src.add(r0 * src_stride + c);
+                    if height == R {
+                        for r in 0..R {
+                            *to.add(r) = f(*from.add(r * src_stride));
+                        }
+                    } else {
+                        for r in 0..height {
+                            *to.add(r) = f(*from.add(r * src_stride));
+                        }
                     }
                 }
             }
+            r0 += R;
         }
-        r0 += R;
     }
 }

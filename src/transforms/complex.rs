@@ -4,7 +4,7 @@ use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Axis, Data, D
 use num_complex::Complex;
 
 use super::args::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO};
-use crate::exec::{map_axis, map_axis_inplace, C2c};
+use crate::exec::{map_axis, map_axis_inplace, map_axis_into, C2c};
 use crate::{Float, Norm, Result, Scalar};
 
 /// Scales a lane tile by `factor`, skipping the pass when it is one.
@@ -26,6 +26,19 @@ pub(crate) fn c2c_axis<A: Scalar>(
 ) -> Result<ArrayD<Complex<A::Real>>> {
     let kernel = C2c(A::Real::plans().complex(n, inverse)?);
     map_axis(x, axis, &kernel, A::to_complex, scale(norm.factor(n, inverse)))
+}
+
+/// [`c2c_axis`] into `out` (which must have the result's shape).
+pub(crate) fn c2c_axis_into<A: Scalar>(
+    x: ArrayViewD<'_, A>,
+    axis: usize,
+    n: usize,
+    inverse: bool,
+    norm: Norm,
+    out: ArrayViewMutD<'_, Complex<A::Real>>,
+) -> Result<()> {
+    let kernel = C2c(A::Real::plans().complex(n, inverse)?);
+    map_axis_into(x, axis, &kernel, A::to_complex, scale(norm.factor(n, inverse)), out)
 }
 
 /// One complex transform along `axis` of an owned array, in place when the length is unchanged.

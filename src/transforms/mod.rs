@@ -11,7 +11,7 @@ pub(crate) use self::{
     args::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO},
     complex::scale,
 };
-pub(crate) use complex::{c2c_axis, c2c_axis_owned};
+pub(crate) use complex::{c2c_axis, c2c_axis_into, c2c_axis_owned};
 pub use complex::{fft, fft2, fftn, ifft, ifft2, ifftn};
 pub use freq::{fftfreq, fftshift, ifftshift, rfftfreq};
 pub use inplace::{fft_inplace, fftn_inplace, ifft_inplace, ifftn_inplace};
