@@ -9,11 +9,11 @@
 use std::any::Any;
 use std::cell::RefCell;
 
-use ndarray::ArrayD;
+use ndarray::{ArrayD, IxDyn};
 
 use super::comm::CommData;
-use crate::exec::try_filled;
-use crate::Result;
+use crate::exec::{checked_len, try_filled};
+use crate::{Error, Result};
 
 /// Buffers this small are not worth keeping (malloc serves them from its free lists).
 const MIN_POOLED: usize = 1 << 16;
@@ -33,22 +33,31 @@ pub(crate) fn take<A: CommData>(len: usize, what: &str) -> Result<Vec<A>> {
             let best = pool
                 .iter()
                 .enumerate()
-                .filter_map(|(i, b)| b.downcast_ref::<Vec<A>>().map(|v| (i, v.len())))
+                .filter_map(|(i, b)| b.downcast_ref::<Vec<A>>().map(|v| (i, v.capacity())))
                 .filter(|&(_, n)| n >= len)
                 .min_by_key(|&(_, n)| n);
             best.map(|(i, _)| pool.swap_remove(i))
         });
         if let Some(Ok(mut v)) = found.map(|b| b.downcast::<Vec<A>>()) {
-            v.truncate(len);
+            // Matched by capacity: a buffer once cut to a shorter length serves a longer one
+            // again (by length, each such cut was a fresh 64 MiB block for the next exchange).
+            v.resize(len, A::default());
             return Ok(*v);
         }
     }
     try_filled(len, what)
 }
 
+/// A C-order array of `shape` on a buffer from [`take`] (so its elements are arbitrary values:
+/// the caller writes every one).
+pub(crate) fn take_array<A: CommData>(shape: &[usize], what: &str) -> Result<ArrayD<A>> {
+    let len = checked_len::<A>(shape, what)?;
+    ArrayD::from_shape_vec(IxDyn(shape), take(len, what)?).map_err(|e| Error::InvalidArgument(e.to_string()))
+}
+
 /// Gives a buffer back to this thread's pool (dropping the smallest one when it is full).
 pub(crate) fn give<A: CommData>(v: Vec<A>) {
-    if v.len() * std::mem::size_of::<A>() < MIN_POOLED {
+    if v.capacity() * std::mem::size_of::<A>() < MIN_POOLED {
         return;
     }
     POOL.with(|pool| {
@@ -75,7 +84,8 @@ pub(crate) fn give_array<A: CommData>(a: ArrayD<A>) {
 
 fn bytes(b: &dyn Any) -> usize {
     fn of<A: 'static>(b: &dyn Any) -> Option<usize> {
-        b.downcast_ref::<Vec<A>>().map(|v| v.len() * std::mem::size_of::<A>())
+        b.downcast_ref::<Vec<A>>()
+            .map(|v| v.capacity() * std::mem::size_of::<A>())
     }
     of::<f32>(b)
         .or_else(|| of::<f64>(b))
@@ -106,4 +116,35 @@ fn bytes(b: &dyn Any) -> usize {
 /// ```
 pub fn release_exchange_buffers() {
     POOL.with(|pool| pool.borrow_mut().clear());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_buffer_cut_shorter_serves_a_longer_request_again() {
+        release_exchange_buffers();
+        let big = 1 << 20;
+        let a: Vec<f64> = take(big, "a").unwrap();
+        let at = a.as_ptr();
+        give(a);
+        let b: Vec<f64> = take(big / 2, "b").unwrap();
+        assert_eq!((b.as_ptr(), b.len()), (at, big / 2));
+        give(b);
+        let c: Vec<f64> = take(big, "c").unwrap();
+        assert_eq!((c.as_ptr(), c.len()), (at, big));
+        // Another element type never gets this buffer.
+        give(c);
+        let d: Vec<f32> = take(16, "d").unwrap();
+        assert_ne!(d.as_ptr() as usize, at as usize);
+        release_exchange_buffers();
+    }
+
+    #[test]
+    fn pooled_arrays_have_the_shape_asked_for() {
+        let a: ArrayD<f32> = take_array(&[3, 5, 7], "a").unwrap();
+        assert_eq!(a.shape(), &[3, 5, 7]);
+        assert!(take_array::<f32>(&[usize::MAX, 2], "huge").is_err());
+    }
 }
