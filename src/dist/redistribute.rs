@@ -640,33 +640,26 @@ fn copy_pieces<A: Copy>(pieces: &[(usize, usize, usize)], src: &[A], dst: &mut [
             dst[d..d + g.len].copy_from_slice(&src[s..s + g.len]);
             continue;
         }
+        // packed[at + c·len + k] = strided[loc + k·stride + c], or back: (offset, stride) of
+        // the source and destination rows, and the rows × columns the transpose walks.
+        let ((s, s_stride), (d, d_stride), rows, cols) = if to_packed {
+            ((g.loc, g.stride), (g.at, g.len), g.len, g.count)
+        } else {
+            ((g.at, g.len), (g.loc, g.stride), g.count, g.len)
+        };
         // SAFETY: c < count and k < len stay below the ends checked against the buffers'
         // lengths above; src and dst are distinct buffers (a shared and a mutable borrow).
         unsafe {
-            if to_packed {
-                // packed[at + c·len + k] = strided[loc + k·stride + c]
-                transpose(
-                    src.as_ptr().add(g.loc),
-                    g.stride,
-                    dst.as_mut_ptr().add(g.at),
-                    g.len,
-                    g.len,
-                    g.count,
-                    &|v| v,
-                );
-            } else {
-                // strided[loc + k·stride + c] = packed[at + c·len + k]
-                transpose(
-                    src.as_ptr().add(g.at),
-                    g.len,
-                    dst.as_mut_ptr().add(g.loc),
-                    g.stride,
-                    g.count,
-                    g.len,
-                    &|v| v,
-                );
-            }
-        }
+            transpose(
+                src.as_ptr().add(s),
+                s_stride,
+                dst.as_mut_ptr().add(d),
+                d_stride,
+                rows,
+                cols,
+                &|v| v,
+            )
+        };
     }
     Ok(())
 }
