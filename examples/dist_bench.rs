@@ -253,7 +253,7 @@ fn bench<C: Comm>(comm: &C, args: &Args, counters: &Counters, backend: &str) -> 
                 ratio
             );
             println!(
-                "ROW\tshardfft\t{p}\t{case}\t{order}\t{:.3}\t{:.3}",
+                "ROW\t{backend}\t{p}\t{case}\t{order}\t{:.3}\t{:.3}",
                 med * 1e3,
                 min * 1e3
             );
@@ -300,7 +300,7 @@ fn main() {
     }
     println!("# in-process backend: {} thread ranks", args.ranks);
     let out = dist::run_threads(args.ranks, |comm| {
-        bench(comm, &args, &Counters { shared: true }, "shardfft")
+        bench(comm, &args, &Counters { shared: true }, "threads")
     });
     for (r, res) in out.into_iter().enumerate() {
         if let Err(e) = res {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# shardfft (examples/dist_bench.rs over MPI) against FFTW-MPI (bench/peers/fftw_mpi.c), side by
-# side in one run: 2-D 4096² and 1-D 2^24 c2c f32, natural and transposed/scrambled output, at
-# P = 1, 2, 4 ranks (one thread per rank, oversubscribed past the core count). The two are run
-# alternately, ROUNDS times, and the table shows the median over rounds of each one's median
-# time, and the ratio shardfft / FFTW-MPI (below 1: shardfft is faster).
+# shardfft (examples/dist_bench.rs over MPI, and in-process with thread ranks) against FFTW-MPI
+# (bench/peers/fftw_mpi.c), side by side in one run: 2-D 4096² and 1-D 2^24 c2c f32, natural
+# and transposed/scrambled output, at P = 1, 2, 4 ranks (one thread per rank, oversubscribed
+# past the core count). They are run alternately, ROUNDS times, and the table shows the median
+# over rounds of each one's median time, and the ratio shardfft (MPI) / FFTW-MPI (below 1:
+# shardfft is faster).
 #
 #   bash bench/peers/dist_compare.sh
 #   ROUNDS=3 RANKS="1 2" FFTW_MEASURE=all bash bench/peers/dist_compare.sh
@@ -35,11 +36,14 @@ for round in $(seq "$ROUNDS"); do
     "${MPIRUN[@]}" -np "$p" target/peers/fftw_mpi --reps "$REPS" --measure "$MEASURE" | tee -a "$rows" | grep -v '^ROW'
     "${MPIRUN[@]}" -np "$p" "$TARGET_DIR/release/examples/dist_bench" --mpi --threads 1 --reps "$REPS" |
       tee -a "$rows" | grep -v '^ROW'
+    # The in-process backend: P thread ranks sharing a pool of P threads (as many as MPI's).
+    timeout -k 10 900 "$TARGET_DIR/release/examples/dist_bench" --ranks "$p" --threads "$p" --reps "$REPS" |
+      tee -a "$rows" | grep -v '^ROW'
   done
 done
 echo "# $(uptime)"
 echo
-echo "shardfft vs FFTW-MPI (median ms over $ROUNDS round(s); FFTW planner: MEASURE for $MEASURE, else ESTIMATE)"
+echo "shardfft (MPI ranks, and thread ranks in one process) vs FFTW-MPI (median ms over $ROUNDS round(s); FFTW planner: MEASURE for $MEASURE, else ESTIMATE); ratio = shardfft MPI / FFTW-MPI"
 grep '^ROW' "$rows" | awk -F'\t' '
   { key = $4 "\t" $5 "\t" $3; v[$2, key] = v[$2, key] " " $6; keys[key] = 1 }
   function median(s,   a, n, i, j, t) {
@@ -49,14 +53,14 @@ grep '^ROW' "$rows" | awk -F'\t' '
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
   END {
-    printf "%-4s %-11s %3s %12s %12s %8s\n", "case", "order", "P", "shardfft_ms", "fftw-mpi_ms", "ratio"
+    printf "%-4s %-11s %3s %12s %12s %12s %8s\n", "case", "order", "P", "shardfft_ms", "threads_ms", "fftw-mpi_ms", "ratio"
     n = 0
     for (k in keys) order[++n] = k
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (order[j] < order[i]) { t = order[i]; order[i] = order[j]; order[j] = t }
     for (i = 1; i <= n; i++) {
       k = order[i]; split(k, f, "\t")
-      s = median(v["shardfft", k]); w = median(v["fftw-mpi", k])
+      s = median(v["shardfft", k]); t = median(v["threads", k]); w = median(v["fftw-mpi", k])
       ratio = (s > 0 && w > 0) ? sprintf("%.2f", s / w) : "-"
-      printf "%-4s %-11s %3s %12s %12s %8s\n", f[1], f[2], f[3], (s > 0 ? sprintf("%.1f", s) : "-"), (w > 0 ? sprintf("%.1f", w) : "-"), ratio
+      printf "%-4s %-11s %3s %12s %12s %12s %8s\n", f[1], f[2], f[3], (s > 0 ? sprintf("%.1f", s) : "-"), (t > 0 ? sprintf("%.1f", t) : "-"), (w > 0 ? sprintf("%.1f", w) : "-"), ratio
     }
   }'
