@@ -75,3 +75,29 @@ pub(crate) unsafe fn transpose<A: Copy, B: Copy>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_the_definition_on_awkward_shapes_and_strides() {
+        for rows in [0, 1, 7, 8, 9, 63, 64, 65, 130] {
+            for cols in [1, 5, 63, 64, 65, 200] {
+                for (src_pad, dst_pad) in [(0, 0), (3, 0), (0, 5), (17, 9)] {
+                    let (ss, ds) = (cols + src_pad, rows + dst_pad);
+                    let src: Vec<u64> = (0..rows * ss).map(|i| i as u64 * 7 + 1).collect();
+                    let mut dst = vec![u64::MAX; cols * ds];
+                    // SAFETY: src holds rows × ss and dst cols × ds elements.
+                    unsafe { transpose(src.as_ptr(), ss, dst.as_mut_ptr(), ds, rows, cols, &|v| v + 1) };
+                    for c in 0..cols {
+                        for r in 0..ds {
+                            let want = if r < rows { src[r * ss + c] + 1 } else { u64::MAX };
+                            assert_eq!(dst[c * ds + r], want, "rows {rows} cols {cols} r {r} c {c}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
