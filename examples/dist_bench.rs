@@ -1,5 +1,6 @@
 //! Benchmark of the sharded transforms: 2-D 4096×4096 and 1-D 2^24 c2c f32 split over P ranks,
-//! natural and transposed/scrambled output.
+//! natural and transposed/scrambled output, and (case "rows") the transform along the 2-D
+//! array's unsplit axis against `fft_into` of the same block.
 //!
 //! In-process (P ranks as threads of this process):
 //!     cargo run --release --example dist_bench -- --ranks 2
@@ -17,6 +18,7 @@
 //! against the minimum (one all-to-all of the array per transpose). Rows starting with `ROW`
 //! are for scripts (bench/peers/dist_compare.sh).
 
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use ndarray::{ArrayD, IxDyn};
@@ -43,7 +45,7 @@ struct Args {
 fn usage() -> ! {
     eprintln!(
         "usage: dist_bench [--mpi] [--ranks P] [--reps R] [--warmup W] [--threads T] \
-         [--case 2d|1d|all] [--order natural|transposed|all] [--n2d 4096] [--log2n 24]"
+         [--case 2d|1d|rows|all] [--order natural|transposed|all] [--n2d 4096] [--log2n 24]"
     );
     std::process::exit(2)
 }
@@ -55,7 +57,7 @@ fn parse() -> Args {
         reps: 7,
         warmup: 2,
         threads: None,
-        cases: vec!["2d".into(), "1d".into()],
+        cases: vec!["2d".into(), "1d".into(), "rows".into()],
         orders: vec![Out::Natural, Out::Transposed],
         n2d: 4096,
         log2n: 24,
@@ -74,8 +76,8 @@ fn parse() -> Args {
             "--log2n" => a.log2n = num(val()) as u32,
             "--case" => {
                 a.cases = match val().as_str() {
-                    "all" => vec!["2d".into(), "1d".into()],
-                    c @ ("2d" | "1d") => vec![c.into()],
+                    "all" => vec!["2d".into(), "1d".into(), "rows".into()],
+                    c @ ("2d" | "1d" | "rows") => vec![c.into()],
                     _ => usage(),
                 }
             }
@@ -165,6 +167,31 @@ fn time_case<C: Comm>(comm: &C, args: &Args, counters: &Counters, op: &dyn Fn(&C
     })
 }
 
+/// The "rows" case: the sharded transform along the axis that is not split (no communication)
+/// against `fft_into` of the same block, side by side; prints both and their ratio.
+fn unsplit_axis<C: Comm>(comm: &C, args: &Args, counters: &Counters, backend: &str) -> Result<()> {
+    let (me, p, n) = (comm.rank(), comm.size(), args.n2d);
+    let layout = Layout::new(&[n, n], 0, p)?;
+    let x = Sharded::from_local(random_block(&layout.local_shape(me), me as u64), layout, me)?;
+    let sharded = |c: &C| dist::fft(c, &x, None, 1, Norm::Backward, Out::Natural).map(Sharded::recycle);
+    let s = time_case(comm, args, counters, &sharded)?;
+    let y = RefCell::new(shardfft::zeros::<C32, _>(IxDyn(x.local().shape()))?);
+    let local = |_: &C| shardfft::fft_into(x.local(), &mut *y.borrow_mut(), None, 1, Norm::Backward);
+    let l = time_case(comm, args, counters, &local)?;
+    if me == 0 {
+        let (ms, ml) = (median(s.times).as_secs_f64() * 1e3, median(l.times).as_secs_f64() * 1e3);
+        println!(
+            "{backend:<9} {p:>2} {:>4} rows-{n}x{n}-c2c-f32 along the unsplit axis: sharded {ms:.2} ms, \
+             fft_into of the block {ml:.2} ms, ratio {:.2}",
+            rayon::current_num_threads(),
+            ms / ml
+        );
+        println!("ROW\t{backend}\t{p}\trows\tnatural\t{ms:.3}\t{ms:.3}");
+        println!("ROW\tlocal\t{p}\trows\tnatural\t{ml:.3}\t{ml:.3}");
+    }
+    Ok(())
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -193,6 +220,12 @@ fn bench<C: Comm>(comm: &C, args: &Args, counters: &Counters, backend: &str) -> 
     let threads = rayon::current_num_threads();
     for case in &args.cases {
         for &out in &args.orders {
+            if case == "rows" {
+                if out == Out::Natural {
+                    unsplit_axis(comm, args, counters, backend)?;
+                }
+                continue;
+            }
             let (name, n_total, transposes, sample) = if case == "2d" {
                 let n = args.n2d;
                 let layout = Layout::new(&[n, n], 0, p)?;
