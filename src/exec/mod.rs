@@ -261,13 +261,13 @@ where
     };
     let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
         Ok(Work {
-            input: if grid.inner == 1 && K::IN_PLACE && same_type::<K::In, K::Out>() {
+            input: if grid.inner == 1 && in_place::<T, K>() {
                 Vec::new() // contiguous in-place lanes are gathered straight into the output
             } else {
                 // contiguous lanes go one at a time; strided tiles gather whole
                 try_filled(if grid.inner == 1 { n_in } else { tile_lanes * n_in }, "work buffer")?
             },
-            output: if grid.inner == 1 || (K::IN_PLACE && same_type::<K::In, K::Out>()) {
+            output: if grid.inner == 1 || (in_place::<T, K>()) {
                 Vec::new() // contiguous lanes write straight out; in-place kernels reuse the input
             } else {
                 try_filled(tile_lanes * n_out, "work buffer")?
@@ -366,7 +366,7 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     for lane in first..first + count.min(grid.outer - first) {
         let src_lane = unsafe { src.0.add(lane * grid.len_in) };
         let out_ptr = unsafe { dst.0.add(lane * n_out) };
-        if K::IN_PLACE && same_type::<K::In, K::Out>() {
+        if in_place::<T, K>() {
             // SAFETY: `K::In` and `K::Out` are the same type; the lane is this tile's alone.
             let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, n_in) };
             if !std::ptr::addr_eq(src_lane, out_ptr) {
@@ -389,6 +389,11 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
         // SAFETY: every element of the lane's destination is now initialized.
         post(unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) });
     }
+}
+
+/// Whether `K` transforms lanes in place (its `apply_inplace` works and `In` is `Out`).
+fn in_place<T: Float, K: LaneKernel<T>>() -> bool {
+    K::IN_PLACE && same_type::<K::In, K::Out>()
 }
 
 /// Whether two element types are the same type.
@@ -461,7 +466,7 @@ unsafe fn run_column_tile<T, A, K, L, P>(
     for lane in input.chunks_exact_mut(n_in) {
         lane[copy..].fill(K::In::default());
     }
-    let output: &mut [K::Out] = if K::IN_PLACE && same_type::<K::In, K::Out>() {
+    let output: &mut [K::Out] = if in_place::<T, K>() {
         kernel.apply_inplace(input, &mut work.scratch);
         // SAFETY: `K::In` and `K::Out` are the same type (checked just above).
         unsafe { std::slice::from_raw_parts_mut(input.as_mut_ptr() as *mut K::Out, input.len()) }
