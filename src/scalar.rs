@@ -1,6 +1,10 @@
 //! The element types shardfft computes in (f32, f64) and accepts (real or complex).
 
+use std::sync::Arc;
+
 use num_complex::Complex;
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
 
 use crate::plan::PlanCache;
 
@@ -16,20 +20,47 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     /// The process-wide plan cache for this precision.
     #[doc(hidden)]
     fn plans() -> &'static PlanCache<Self>;
+    /// shardfft's own complex kernel of length `n` for this type, if it has one
+    /// ([`plan::native`](crate::plan::native)).
+    #[doc(hidden)]
+    fn native_complex(_n: usize, _inverse: bool) -> Option<Arc<dyn Fft<Self>>> {
+        None
+    }
+    /// shardfft's own real-to-complex kernel of length `n` for this type, if it has one.
+    #[doc(hidden)]
+    fn native_r2c(_n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
+        None
+    }
+    /// shardfft's own complex-to-real kernel of length `n` for this type, if it has one.
+    #[doc(hidden)]
+    fn native_c2r(_n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
+        None
+    }
 }
 
 macro_rules! float_impl {
-    ($t:ty, $name:literal) => {
+    ($t:ty, $name:literal $(, $native:ident)?) => {
         impl Float for $t {
             const NAME: &'static str = $name;
             fn plans() -> &'static PlanCache<Self> {
                 static CACHE: std::sync::OnceLock<PlanCache<$t>> = std::sync::OnceLock::new();
                 CACHE.get_or_init(PlanCache::new)
             }
+            $(
+                fn native_complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<Self>>> {
+                    crate::plan::$native::complex(n, inverse)
+                }
+                fn native_r2c(n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
+                    crate::plan::$native::r2c(n)
+                }
+                fn native_c2r(n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
+                    crate::plan::$native::c2r(n)
+                }
+            )?
         }
     };
 }
-float_impl!(f32, "float32");
+float_impl!(f32, "float32", native);
 float_impl!(f64, "float64");
 
 /// An element a transform accepts as input: real (`f32`, `f64`) or complex.

@@ -28,7 +28,7 @@ fn nudge(x: &Arr<f64>, i: usize, delta: f64) -> Arr<f64> {
         Arr::R(a) => *a.iter_mut().nth(i).unwrap() += delta,
         Arr::C(a) => {
             let z = a.iter_mut().nth(i / 2).unwrap();
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 z.re += delta;
             } else {
                 z.im += delta;

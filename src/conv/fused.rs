@@ -170,7 +170,7 @@ impl<A: ConvScalar> LaneConv<A> {
                 times(spectrum);
                 // A real signal's DC (and even-length Nyquist) bins are real; clear the rounding.
                 spectrum[0].im = zero;
-                if self.len % 2 == 0 {
+                if self.len.is_multiple_of(2) {
                     spectrum[self.len / 2].im = zero;
                 }
                 let done = inverse.process_with_scratch(spectrum, real, scratch);

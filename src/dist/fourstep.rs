@@ -33,7 +33,7 @@ pub(crate) fn factors(n: usize) -> (usize, usize) {
     let mut n1 = 1;
     let mut d = 1;
     while d * d <= n {
-        if n % d == 0 {
+        if n.is_multiple_of(d) {
             n1 = d;
         }
         d += 1;

@@ -67,7 +67,7 @@ pub(crate) struct FourStep<T: Float> {
 /// The factor of `n` nearest below √n, if it is at least [`MIN_FACTOR`].
 fn split(n: usize) -> Option<(usize, usize)> {
     let root = (n as f64).sqrt() as usize;
-    let n1 = (MIN_FACTOR..=root).rev().find(|d| n % d == 0)?;
+    let n1 = (MIN_FACTOR..=root).rev().find(|d| n.is_multiple_of(*d))?;
     Some((n1, n / n1))
 }
 

@@ -106,7 +106,7 @@ pub(super) fn c2r<T: Float>(
 /// (for even `n`) the Nyquist bin by `edge`, keeping only their real parts; the others by
 /// `interior`, conjugated when `conj`.
 fn weigh<T: Float>(bins: &mut [Complex<T>], n: usize, edge: T, interior: T, conj: bool) {
-    let nyquist = if n % 2 == 0 { n / 2 } else { usize::MAX };
+    let nyquist = if n.is_multiple_of(2) { n / 2 } else { usize::MAX };
     for (k, z) in bins.iter_mut().enumerate() {
         *z = if k == 0 || k == nyquist {
             Complex::new(z.re * edge, T::zero())

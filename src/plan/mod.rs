@@ -10,6 +10,13 @@ use rustfft::{Fft, FftPlanner};
 use crate::exec::{checked_len, try_filled, try_with_capacity, FourStep};
 use crate::{Float, Result};
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+pub mod native;
+
+#[cfg(target_arch = "x86_64")]
+pub use avx512::{Avx512C2r, Avx512Fft, Avx512R2c};
+
 /// The planners and what they made, behind one lock.
 struct Planners<T: Float> {
     complex: FftPlanner<T>,
@@ -85,7 +92,9 @@ impl<T: Float> PlanCache<T> {
     pub fn complex(&self, n: usize, inverse: bool) -> Result<Arc<dyn Fft<T>>> {
         let Planners { complex, c2c, .. } = &mut *self.lock();
         cached::<_, _, T>(c2c, (n, inverse), n, || {
-            if inverse {
+            if let Some(native) = T::native_complex(n, inverse) {
+                native
+            } else if inverse {
                 complex.plan_fft_inverse(n)
             } else {
                 complex.plan_fft_forward(n)
@@ -96,7 +105,9 @@ impl<T: Float> PlanCache<T> {
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled.
     pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
         let Planners { real, r2c, .. } = &mut *self.lock();
-        cached::<_, _, T>(r2c, n, n, || real.plan_fft_forward(n))
+        cached::<_, _, T>(r2c, n, n, || {
+            T::native_r2c(n).unwrap_or_else(|| real.plan_fft_forward(n))
+        })
     }
 
     /// The four-step split of a complex transform of length `n`, or `None` when `n` has no
@@ -133,7 +144,9 @@ impl<T: Float> PlanCache<T> {
     /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled.
     pub fn c2r(&self, n: usize) -> Result<Arc<dyn ComplexToReal<T>>> {
         let Planners { real, c2r, .. } = &mut *self.lock();
-        cached::<_, _, T>(c2r, n, n, || real.plan_fft_inverse(n))
+        cached::<_, _, T>(c2r, n, n, || {
+            T::native_c2r(n).unwrap_or_else(|| real.plan_fft_inverse(n))
+        })
     }
 }
 

@@ -254,7 +254,7 @@ pub fn hermitian_extend(h: &[C64], n: usize) -> Vec<C64> {
         *bin = h.get(k).copied().unwrap_or_default();
     }
     full[0].im = 0.0;
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         full[n / 2].im = 0.0;
     }
     for k in n / 2 + 1..n {

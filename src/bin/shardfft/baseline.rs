@@ -284,7 +284,7 @@ impl ConvLoop {
                 *s = *s * *kk * scale;
             }
             self.spectrum[0].im = 0.0;
-            if self.real.len() % 2 == 0 {
+            if self.real.len().is_multiple_of(2) {
                 self.spectrum[m - 1].im = 0.0;
             }
             self.inverse

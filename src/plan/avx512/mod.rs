@@ -1,0 +1,235 @@
+//! Complex f32 FFTs of power-of-two length on AVX-512: a Stockham autosort of radix-8/4 passes.
+//!
+//! Written by hand because rustfft, the field's crate, vectorizes with AVX2 at most: on an
+//! AVX-512 core its butterflies use half the register width. The plan implements
+//! [`rustfft::Fft`], so the planner hands it out wherever a rustfft plan would go (batched
+//! lanes, the four-step's factors, the real transforms' inner FFT, convolutions, gradients).
+
+mod passes;
+mod real;
+
+pub use real::{Avx512C2r, Avx512R2c};
+
+use std::f64::consts::TAU;
+
+use num_complex::Complex;
+use rustfft::{Direction, Fft, FftDirection, Length};
+
+/// One Stockham pass.
+enum Pass {
+    /// Radix 8 over the whole length, stride 1.
+    First(Vec<f32>),
+    /// Radix 4 over sub-transforms of length `l`, stride `n / l ≥ 8`.
+    Radix4 { l: usize, twiddles: Vec<f32> },
+    /// Radix 8 over sub-transforms of length `l`, stride `n / l ≥ 8`.
+    Radix8 { l: usize, twiddles: Vec<f32> },
+}
+
+/// A forward or inverse (unscaled) complex FFT of power-of-two length ≥ [`MIN_LEN`](Self::MIN_LEN)
+/// for `f32`, on AVX-512F.
+///
+/// ```
+/// use rustfft::Fft;
+/// use shardfft::plan::Avx512Fft;
+/// use shardfft::Complex;
+///
+/// if let Some(fft) = Avx512Fft::new(64, rustfft::FftDirection::Forward) {
+///     let mut x = vec![Complex::new(0.0f32, 0.0); 64];
+///     x[1] = Complex::new(1.0, 0.0);
+///     fft.process(&mut x); // the DFT of an impulse at 1: e^{-2πik/64}
+///     assert!((x[16] - Complex::new(0.0, -1.0)).norm() < 1e-6);
+/// }
+/// ```
+pub struct Avx512Fft {
+    len: usize,
+    direction: FftDirection,
+    passes: Vec<Pass>,
+}
+
+impl Avx512Fft {
+    /// The shortest length planned (the first pass needs eight blocks of eight).
+    pub const MIN_LEN: usize = 64;
+
+    /// The plan for `len`, or `None` when `len` is not a power of two ≥ [`MIN_LEN`](Self::MIN_LEN)
+    /// or this processor lacks AVX-512F.
+    pub fn new(len: usize, direction: FftDirection) -> Option<Self> {
+        if !len.is_power_of_two() || len < Self::MIN_LEN || !std::arch::is_x86_feature_detected!("avx512f") {
+            return None;
+        }
+        let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
+        let twiddle = |k: usize, l: usize| {
+            let angle = sign * TAU * (k % l) as f64 / l as f64;
+            [angle.cos() as f32, angle.sin() as f32]
+        };
+        let m = len / 8;
+        let mut first = Vec::with_capacity(2 * 7 * m);
+        for p0 in (0..m).step_by(passes::LANES) {
+            for k in 1..8 {
+                for p in p0..p0 + passes::LANES {
+                    first.extend(twiddle(k * p, len));
+                }
+            }
+        }
+        let mut passes = vec![Pass::First(first)];
+        let mut l = m;
+        for radix in strided_radices(len.trailing_zeros() - 3) {
+            let mut twiddles = Vec::new();
+            if l > radix {
+                for p in 0..l / radix {
+                    for k in 1..radix {
+                        twiddles.extend(twiddle(k * p, l));
+                    }
+                }
+            }
+            passes.push(match radix {
+                8 => Pass::Radix8 { l, twiddles },
+                _ => Pass::Radix4 { l, twiddles },
+            });
+            l /= radix;
+        }
+        Some(Avx512Fft { len, direction, passes })
+    }
+
+    /// Runs every pass on one lane from `src` into `dst`, through `tmp` (all `len` long).
+    /// `src` may equal `dst` (in place); otherwise `src` is left untouched.
+    ///
+    /// # Safety
+    /// The three pointers must be valid for `len` complex values; `tmp` must overlap neither.
+    unsafe fn run_lane(&self, src: *const f32, dst: *mut f32, tmp: *mut f32) {
+        let count = self.passes.len();
+        let in_place = std::ptr::eq(src, dst);
+        // The last pass writes `dst`; going back, passes alternate between `tmp` and `dst`. In
+        // place with an odd count the first pass would overwrite its own input: run every pass
+        // one buffer over (ending in `tmp`) and copy back.
+        let shifted = in_place && count % 2 == 1;
+        let mut from = src;
+        for (i, pass) in self.passes.iter().enumerate() {
+            let to_dst = (count - 1 - i).is_multiple_of(2) && !shifted;
+            let to = if to_dst || (shifted && (count - 1 - i) % 2 == 1) {
+                dst
+            } else {
+                tmp
+            };
+            // SAFETY: `from` and `to` are distinct buffers of `len` values (the alternation
+            // above never reads and writes one buffer in one pass).
+            unsafe { self.run_pass(pass, from, to) };
+            from = to;
+        }
+        if shifted {
+            // SAFETY: both hold `len` complex values and do not overlap.
+            unsafe { std::ptr::copy_nonoverlapping(tmp, dst, 2 * self.len) };
+        }
+    }
+
+    /// # Safety
+    /// As [`run_lane`](Self::run_lane), with `x != y`.
+    unsafe fn run_pass(&self, pass: &Pass, x: *const f32, y: *mut f32) {
+        let n = self.len;
+        // SAFETY: AVX-512F was detected when the plan was made; the buffers are the caller's.
+        unsafe {
+            match (pass, self.direction) {
+                (Pass::First(t), FftDirection::Forward) => passes::first_radix8::<false>(x, y, n, t),
+                (Pass::First(t), FftDirection::Inverse) => passes::first_radix8::<true>(x, y, n, t),
+                (Pass::Radix4 { l, twiddles }, FftDirection::Forward) => {
+                    passes::strided::<4, false>(x, y, n, *l, twiddles)
+                }
+                (Pass::Radix4 { l, twiddles }, FftDirection::Inverse) => {
+                    passes::strided::<4, true>(x, y, n, *l, twiddles)
+                }
+                (Pass::Radix8 { l, twiddles }, FftDirection::Forward) => {
+                    passes::strided::<8, false>(x, y, n, *l, twiddles)
+                }
+                (Pass::Radix8 { l, twiddles }, FftDirection::Inverse) => {
+                    passes::strided::<8, true>(x, y, n, *l, twiddles)
+                }
+            }
+        }
+    }
+
+    /// Every `len`-long lane of `src` into the same lane of `dst` (`src == dst`: in place).
+    fn run_lanes(&self, src: *const Complex<f32>, dst: *mut Complex<f32>, lanes: usize, scratch: &mut [Complex<f32>]) {
+        let n = self.len;
+        assert!(scratch.len() >= n, "Avx512Fft: scratch of {} < {n}", scratch.len());
+        let tmp = scratch.as_mut_ptr() as *mut f32;
+        for lane in 0..lanes {
+            // SAFETY: the callers pass buffers of `lanes · n` values; `scratch` is a separate
+            // borrow, so it overlaps neither.
+            unsafe { self.run_lane(src.add(lane * n) as *const f32, dst.add(lane * n) as *mut f32, tmp) };
+        }
+    }
+
+    fn lanes(&self, what: &str, len: usize) -> usize {
+        assert!(
+            len.is_multiple_of(self.len),
+            "Avx512Fft: {what} of {len} values is not a multiple of the length {}",
+            self.len
+        );
+        len / self.len
+    }
+}
+
+/// The radices of the passes after the first, for `bits` remaining (≥ 3): radix 8 where it
+/// fits, one or two radix-4 passes to make up the rest.
+fn strided_radices(bits: u32) -> Vec<usize> {
+    let fours = match bits % 3 {
+        0 => 0,
+        1 => 2,
+        _ => 1,
+    };
+    let eights = (bits - 2 * fours) / 3;
+    std::iter::repeat_n(8, eights as usize)
+        .chain(std::iter::repeat_n(4, fours as usize))
+        .collect()
+}
+
+impl Length for Avx512Fft {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Direction for Avx512Fft {
+    fn fft_direction(&self) -> FftDirection {
+        self.direction
+    }
+}
+
+impl Fft<f32> for Avx512Fft {
+    fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
+        let lanes = self.lanes("buffer", buffer.len());
+        let ptr = buffer.as_mut_ptr();
+        self.run_lanes(ptr, ptr, lanes, scratch);
+    }
+
+    fn process_outofplace_with_scratch(
+        &self,
+        input: &mut [Complex<f32>],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) {
+        self.process_immutable_with_scratch(input, output, scratch);
+    }
+
+    fn process_immutable_with_scratch(
+        &self,
+        input: &[Complex<f32>],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) {
+        let lanes = self.lanes("input", input.len());
+        assert_eq!(input.len(), output.len(), "Avx512Fft: input and output lengths differ");
+        self.run_lanes(input.as_ptr(), output.as_mut_ptr(), lanes, scratch);
+    }
+
+    fn get_inplace_scratch_len(&self) -> usize {
+        self.len
+    }
+
+    fn get_outofplace_scratch_len(&self) -> usize {
+        self.len
+    }
+
+    fn get_immutable_scratch_len(&self) -> usize {
+        self.len
+    }
+}

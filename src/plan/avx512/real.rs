@@ -1,0 +1,267 @@
+//! Real-input f32 FFTs of length n (n/2 a power of two ≥ 64) on AVX-512: the n/2-point complex
+//! plan plus one vectorized pass that splits (r2c) or joins (c2r) the spectra of the even and
+//! odd samples.
+//!
+//! With `h = n/2` and `Z` the `h`-point transform of `z[j] = x[2j] + i·x[2j+1]`, both
+//! directions pair bin `k` with bin `h − k` (1 ≤ k ≤ h/2): from their sum `s` and difference `d`,
+//! `c = (s.re, d.im)` and `t = (s.im, −d.re)·w_k`, the new bins are `a·c + t` and `conj(a·c − t)`;
+//! r2c uses `a = 1/2`, `w_k = e^{−2πik/n}/2`, and c2r `a = 1`, `w_k = −e^{+2πik/n}` (realfft's
+//! formulas, rearranged for vectors).
+
+use std::arch::x86_64::*;
+
+use num_complex::Complex;
+use realfft::{ComplexToReal, FftError, RealToComplex};
+use rustfft::{Fft, FftDirection};
+
+use super::passes::cmul_interleaved;
+use super::Avx512Fft;
+
+/// What both directions hold: the half-length complex plan and the pairing pass's twiddles.
+struct Halves {
+    len: usize,
+    fft: Avx512Fft,
+    /// `w_k` for k = 1..=n/4, interleaved (re, im).
+    twiddles: Vec<f32>,
+    /// `a` of the pairing pass.
+    scale: f32,
+}
+
+impl Halves {
+    fn new(len: usize, direction: FftDirection) -> Option<Self> {
+        if !len.is_multiple_of(2) {
+            return None;
+        }
+        let fft = Avx512Fft::new(len / 2, direction)?;
+        let inverse = direction == FftDirection::Inverse;
+        let twiddles = (1..=len / 4)
+            .flat_map(|k| {
+                let angle = std::f64::consts::TAU * k as f64 / len as f64;
+                let (re, im) = if inverse {
+                    (-angle.cos(), -angle.sin())
+                } else {
+                    (0.5 * angle.cos(), -0.5 * angle.sin())
+                };
+                [re as f32, im as f32]
+            })
+            .collect();
+        let scale = if inverse { 1.0 } else { 0.5 };
+        Some(Halves {
+            len,
+            fft,
+            twiddles,
+            scale,
+        })
+    }
+
+    /// The pairing pass over bins `1..=h/2` of `z` (`h + 1` bins), in place.
+    fn pair(&self, z: &mut [Complex<f32>]) {
+        let h = self.len / 2;
+        debug_assert_eq!(z.len(), h + 1);
+        // SAFETY: AVX-512F was detected when `fft` was planned; `z` holds h + 1 bins.
+        let first = unsafe { pair_vectors(z.as_mut_ptr() as *mut f32, h, &self.twiddles, self.scale) };
+        for k in first..=h / 2 {
+            let (s, d) = (z[k] + z[h - k], z[k] - z[h - k]);
+            let c = Complex::new(s.re, d.im) * self.scale;
+            let w = Complex::new(self.twiddles[2 * k - 2], self.twiddles[2 * k - 1]);
+            let t = Complex::new(s.im, -d.re) * w;
+            z[h - k] = (c - t).conj();
+            z[k] = c + t;
+        }
+    }
+}
+
+/// The pairing pass on the blocks of eight bins whose mirror blocks do not meet them; returns
+/// the first bin left for the scalar loop.
+///
+/// # Safety
+/// AVX-512F must be available and `z` valid for `h + 1` complex values; `twiddles` holds
+/// `h/2` of them.
+#[target_feature(enable = "avx512f")]
+unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[f32], scale: f32) -> usize {
+    let reverse = _mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7);
+    let odd: __mmask16 = 0xAAAA;
+    let imag_sign = _mm512_set1_epi64(0x8000_0000_0000_0000_u64 as i64);
+    let flip = |v: __m512| _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(v), imag_sign));
+    let mirror = |v: __m512| _mm512_castpd_ps(_mm512_permutexvar_pd(reverse, _mm512_castps_pd(v)));
+    let swap = |v: __m512| _mm512_permute_ps::<0b1011_0001>(v);
+    let a = _mm512_set1_ps(scale);
+    let mut k = 1;
+    while 2 * k + 14 < h {
+        // SAFETY: bins k..k+8 and h−k−7..=h−k lie in 1..h and do not overlap (2k + 14 < h);
+        // twiddles k−1..k+7 exist since k + 7 < h/2.
+        unsafe {
+            let lo = z.add(2 * k);
+            let hi = z.add(2 * (h - k - 7));
+            let zk = _mm512_loadu_ps(lo);
+            let zm = mirror(_mm512_loadu_ps(hi));
+            let (s, d) = (_mm512_add_ps(zk, zm), _mm512_sub_ps(zk, zm));
+            let c = _mm512_mask_blend_ps(odd, s, d);
+            let e = flip(_mm512_mask_blend_ps(odd, swap(s), swap(d)));
+            let t = cmul_interleaved(e, _mm512_loadu_ps(twiddles.as_ptr().add(2 * (k - 1))));
+            _mm512_storeu_ps(lo, _mm512_fmadd_ps(c, a, t));
+            _mm512_storeu_ps(hi, mirror(flip(_mm512_fmsub_ps(c, a, t))));
+        }
+        k += 8;
+    }
+    k
+}
+
+/// `x` (f32) seen as `x.len() / 2` complex values.
+fn as_complex(x: &mut [f32]) -> &mut [Complex<f32>] {
+    // SAFETY: `Complex<f32>` is `repr(C)` of two f32 (alignment 4, size 8).
+    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr() as *mut Complex<f32>, x.len() / 2) }
+}
+
+/// A real-to-complex FFT of even length n (n/2 a power of two ≥ 64), unscaled, on AVX-512F:
+/// realfft's `RealToComplex` contract (n reals in, n/2+1 bins out).
+///
+/// ```
+/// use realfft::RealToComplex;
+/// use shardfft::plan::Avx512R2c;
+///
+/// if let Some(r2c) = Avx512R2c::new(128) {
+///     let mut x = vec![1.0f32; 128];
+///     let mut y = r2c.make_output_vec();
+///     r2c.process(&mut x, &mut y).unwrap();
+///     assert!((y[0].re - 128.0).abs() < 1e-4 && y[1].norm() < 1e-4);
+/// }
+/// ```
+pub struct Avx512R2c(Halves);
+
+impl Avx512R2c {
+    /// The plan for `len`, or `None` when `len / 2` is not a power of two ≥ 64 or this
+    /// processor lacks AVX-512F.
+    pub fn new(len: usize) -> Option<Self> {
+        Halves::new(len, FftDirection::Forward).map(Avx512R2c)
+    }
+}
+
+/// A complex-to-real FFT of even length n (n/2 a power of two ≥ 64), unscaled, on AVX-512F:
+/// realfft's `ComplexToReal` contract, except that nonzero imaginary parts of the first and
+/// last bins are ignored (as numpy does) rather than reported.
+///
+/// ```
+/// use realfft::ComplexToReal;
+/// use shardfft::plan::Avx512C2r;
+///
+/// if let Some(c2r) = Avx512C2r::new(128) {
+///     let mut y = c2r.make_input_vec();
+///     y[0].re = 1.0; // unscaled: a DC bin of 1 is 1 at every sample
+///     let mut x = c2r.make_output_vec();
+///     c2r.process(&mut y, &mut x).unwrap();
+///     assert!(x.iter().all(|v| (v - 1.0).abs() < 1e-5));
+/// }
+/// ```
+pub struct Avx512C2r(Halves);
+
+impl Avx512C2r {
+    /// The plan for `len`, or `None` when `len / 2` is not a power of two ≥ 64 or this
+    /// processor lacks AVX-512F.
+    pub fn new(len: usize) -> Option<Self> {
+        Halves::new(len, FftDirection::Inverse).map(Avx512C2r)
+    }
+}
+
+/// The buffer-length checks both directions make, with realfft's errors.
+fn check(real: usize, bins: usize, scratch: usize, len: usize) -> Result<(), FftError> {
+    if real != len {
+        return Err(FftError::InputBuffer(len, real));
+    }
+    if bins != len / 2 + 1 {
+        return Err(FftError::OutputBuffer(len / 2 + 1, bins));
+    }
+    if scratch < len / 2 {
+        return Err(FftError::ScratchBuffer(len / 2, scratch));
+    }
+    Ok(())
+}
+
+impl RealToComplex<f32> for Avx512R2c {
+    fn process(&self, input: &mut [f32], output: &mut [Complex<f32>]) -> Result<(), FftError> {
+        self.process_with_scratch(input, output, &mut self.make_scratch_vec())
+    }
+
+    fn process_with_scratch(
+        &self,
+        input: &mut [f32],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let Halves { len, fft, .. } = &self.0;
+        check(input.len(), output.len(), scratch.len(), *len)?;
+        let h = len / 2;
+        fft.process_immutable_with_scratch(as_complex(input), &mut output[..h], &mut scratch[..h]);
+        let z0 = output[0];
+        output[0] = Complex::new(z0.re + z0.im, 0.0);
+        output[h] = Complex::new(z0.re - z0.im, 0.0);
+        self.0.pair(output);
+        Ok(())
+    }
+
+    fn get_scratch_len(&self) -> usize {
+        self.0.len / 2
+    }
+
+    fn len(&self) -> usize {
+        self.0.len
+    }
+
+    fn make_input_vec(&self) -> Vec<f32> {
+        vec![0.0; self.0.len]
+    }
+
+    fn make_output_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::default(); self.0.len / 2 + 1]
+    }
+
+    fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::default(); self.get_scratch_len()]
+    }
+}
+
+impl ComplexToReal<f32> for Avx512C2r {
+    fn process(&self, input: &mut [Complex<f32>], output: &mut [f32]) -> Result<(), FftError> {
+        self.process_with_scratch(input, output, &mut self.make_scratch_vec())
+    }
+
+    fn process_with_scratch(
+        &self,
+        input: &mut [Complex<f32>],
+        output: &mut [f32],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let Halves { len, fft, .. } = &self.0;
+        check(output.len(), input.len(), scratch.len(), *len).map_err(|e| match e {
+            FftError::InputBuffer(want, got) => FftError::OutputBuffer(want, got),
+            FftError::OutputBuffer(want, got) => FftError::InputBuffer(want, got),
+            other => other,
+        })?;
+        let h = len / 2;
+        let (first, last) = (input[0].re, input[h].re);
+        input[0] = Complex::new(first + last, first - last);
+        self.0.pair(input);
+        fft.process_immutable_with_scratch(&input[..h], as_complex(output), &mut scratch[..h]);
+        Ok(())
+    }
+
+    fn get_scratch_len(&self) -> usize {
+        self.0.len / 2
+    }
+
+    fn len(&self) -> usize {
+        self.0.len
+    }
+
+    fn make_input_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::default(); self.0.len / 2 + 1]
+    }
+
+    fn make_output_vec(&self) -> Vec<f32> {
+        vec![0.0; self.0.len]
+    }
+
+    fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
+        vec![Complex::default(); self.get_scratch_len()]
+    }
+}

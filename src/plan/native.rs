@@ -1,0 +1,96 @@
+//! shardfft's own kernels, chosen over rustfft's and realfft's where they are faster here.
+//!
+//! Each function returns `None` where shardfft has no kernel of its own for that length on
+//! this processor, or when the environment variable `SHARDFFT_NO_AVX512` is set (then every
+//! plan is rustfft's or realfft's: for comparisons, and to test both paths).
+
+use std::sync::Arc;
+
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
+
+/// Whether shardfft's AVX-512 kernels may be used (AVX-512F present, not switched off).
+fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        *ON.get_or_init(|| {
+            std::env::var_os("SHARDFFT_NO_AVX512").is_none() && std::arch::is_x86_feature_detected!("avx512f")
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    false
+}
+
+/// The f32 complex kernel of length `n`: [`Avx512Fft`](super::Avx512Fft) for powers of two ≥ 64.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert!(native::complex(1000, false).is_none()); // not a power of two: rustfft's
+/// if let Some(fft) = native::complex(1024, false) {
+///     assert_eq!(fft.len(), 1024);
+/// }
+/// ```
+pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
+    if !avx512() {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        let direction = if inverse {
+            rustfft::FftDirection::Inverse
+        } else {
+            rustfft::FftDirection::Forward
+        };
+        super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (n, inverse);
+        None
+    }
+}
+
+/// The f32 real-to-complex kernel of length `n`: [`Avx512R2c`](super::Avx512R2c) where n/2 is a
+/// power of two ≥ 64.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert!(native::r2c(1001).is_none()); // odd: realfft's
+/// ```
+pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
+    if !avx512() {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        super::Avx512R2c::new(n).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = n;
+        None
+    }
+}
+
+/// The f32 complex-to-real kernel of length `n`: [`Avx512C2r`](super::Avx512C2r) where n/2 is a
+/// power of two ≥ 64.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert!(native::c2r(100).is_none()); // 50 is no power of two: realfft's
+/// ```
+pub fn c2r(n: usize) -> Option<Arc<dyn ComplexToReal<f32>>> {
+    if !avx512() {
+        return None;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        super::Avx512C2r::new(n).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = n;
+        None
+    }
+}

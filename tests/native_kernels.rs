@@ -1,0 +1,208 @@
+//! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
+//! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
+//! precision) up to 2^20, every way of calling them (in place, out of place, immutable, several
+//! lanes at once), and the buffer-length errors of the real ones.
+//!
+//! On a processor without AVX-512F the kernels do not exist (`new` gives `None`); these tests
+//! then check only that, and say so.
+#![cfg(target_arch = "x86_64")]
+
+mod common;
+
+use common::*;
+use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
+use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
+use shardfft::plan::{Avx512C2r, Avx512Fft, Avx512R2c};
+use shardfft::Complex;
+
+type C32 = Complex<f32>;
+
+fn has_avx512() -> bool {
+    let yes = std::arch::is_x86_feature_detected!("avx512f");
+    if !yes {
+        eprintln!("no AVX-512F here: only the refusal to plan is tested");
+        assert!(Avx512Fft::new(1024, FftDirection::Forward).is_none());
+        assert!(Avx512R2c::new(1024).is_none());
+    }
+    yes
+}
+
+fn to32(x: &[C64]) -> Vec<C32> {
+    x.iter().map(|v| C32::new(v.re as f32, v.im as f32)).collect()
+}
+
+fn rel(got: &[C32], want: &[C64]) -> f64 {
+    let got: ndarray::ArrayD<C32> = ndarray::Array1::from(got.to_vec()).into_dyn();
+    rel_l2(&got, &ndarray::Array1::from(want.to_vec()).into_dyn())
+}
+
+/// The float64 reference: the definition up to 4096, float64 rustfft beyond.
+fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
+    if x.len() <= 4096 {
+        return dft(x, inverse);
+    }
+    let dir = if inverse {
+        FftDirection::Inverse
+    } else {
+        FftDirection::Forward
+    };
+    let mut y = x.to_vec();
+    FftPlanner::<f64>::new().plan_fft(x.len(), dir).process(&mut y);
+    y
+}
+
+#[test]
+fn refuses_lengths_it_has_no_kernel_for() {
+    for n in [0, 1, 2, 32, 48, 96, 1000, 1023, 1025] {
+        assert!(Avx512Fft::new(n, FftDirection::Forward).is_none(), "n={n}");
+    }
+    for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2] {
+        assert!(Avx512R2c::new(n).is_none() && Avx512C2r::new(n).is_none(), "n={n}");
+    }
+}
+
+#[test]
+fn complex_matches_the_dft_at_every_power_of_two() {
+    if !has_avx512() {
+        return;
+    }
+    let mut rng = TestRng::new("native complex");
+    let mut worst = Worst::default();
+    for k in 6..=20 {
+        let n = 1usize << k;
+        for inverse in [false, true] {
+            let dir = if inverse {
+                FftDirection::Inverse
+            } else {
+                FftDirection::Forward
+            };
+            let fft = Avx512Fft::new(n, dir).expect("planned");
+            assert_eq!((fft.len(), fft.fft_direction()), (n, dir));
+            let lanes = if n <= 4096 { 3 } else { 2 };
+            let x64: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
+            let want: Vec<Vec<C64>> = x64.iter().map(|x| reference(x, inverse)).collect();
+            let x: Vec<C32> = x64.iter().flat_map(|x| to32(x)).collect();
+            let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
+
+            let mut inplace = x.clone();
+            fft.process_with_scratch(&mut inplace, &mut scratch);
+            let mut oop = vec![C32::default(); n * lanes];
+            fft.process_outofplace_with_scratch(&mut x.clone(), &mut oop, &mut scratch);
+            let mut immutable = vec![C32::default(); n * lanes];
+            fft.process_immutable_with_scratch(&x, &mut immutable, &mut scratch);
+            assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
+            assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
+
+            for (lane, want) in inplace.chunks_exact(n).zip(&want) {
+                let err = rel(lane, want);
+                let what = || format!("Avx512Fft n={n} inverse={inverse}");
+                worst.record::<f32>("native c2c", n, err, what);
+                check_err(err, bound::<f32>(n), rng.seed, what);
+            }
+        }
+    }
+    worst.print("native_kernels");
+}
+
+#[test]
+fn real_transforms_match_the_dft_at_every_power_of_two() {
+    if !has_avx512() {
+        return;
+    }
+    let mut rng = TestRng::new("native real");
+    let mut worst = Worst::default();
+    for k in 7..=20 {
+        let n = 1usize << k;
+        let x64: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+        let x: Vec<f32> = x64.iter().map(|&v| v as f32).collect();
+        let want = if n <= 4096 {
+            dft(&x64.iter().map(|&v| C64::new(v, 0.0)).collect::<Vec<_>>(), false)[..n / 2 + 1].to_vec()
+        } else {
+            let mut out = vec![C64::default(); n / 2 + 1];
+            RealFftPlanner::<f64>::new()
+                .plan_fft_forward(n)
+                .process(&mut x64.clone(), &mut out)
+                .unwrap();
+            out
+        };
+        let r2c = Avx512R2c::new(n).expect("planned");
+        assert_eq!(r2c.len(), n);
+        let mut spectrum = r2c.make_output_vec();
+        let mut input = x.clone();
+        r2c.process(&mut input, &mut spectrum).unwrap();
+        assert_eq!(input, x, "r2c changed its input, n={n}");
+        assert_eq!((spectrum[0].im, spectrum[n / 2].im), (0.0, 0.0));
+        let err = rel(&spectrum, &want);
+        worst.record::<f32>("native r2c", n, err, || format!("Avx512R2c n={n}"));
+        check_err(err, bound::<f32>(n), rng.seed, || format!("Avx512R2c n={n}"));
+
+        // c2r of the exact spectrum, with junk in the imaginary parts it must ignore.
+        let c2r = Avx512C2r::new(n).expect("planned");
+        let mut bins = to32(&want);
+        bins[0].im = 7.0;
+        bins[n / 2].im = -3.0;
+        let mut back = c2r.make_output_vec();
+        c2r.process(&mut bins, &mut back).unwrap();
+        let scaled: Vec<C32> = back.iter().map(|&v| C32::new(v / n as f32, 0.0)).collect();
+        let x_c: Vec<C64> = x64.iter().map(|&v| C64::new(v, 0.0)).collect();
+        let err = rel(&scaled, &x_c);
+        worst.record::<f32>("native c2r", n, err, || format!("Avx512C2r n={n}"));
+        check_err(err, bound::<f32>(n), rng.seed, || format!("Avx512C2r n={n}"));
+    }
+    worst.print("native_kernels");
+}
+
+#[test]
+fn real_transforms_agree_with_realfft_on_random_data() {
+    if !has_avx512() {
+        return;
+    }
+    let mut rng = TestRng::new("native vs realfft");
+    let mut planner = RealFftPlanner::<f32>::new();
+    for k in 7..=16 {
+        let n = 1usize << k;
+        let x: Vec<f32> = (0..n).map(|_| rng.normal() as f32).collect();
+        let mut ours = vec![C32::default(); n / 2 + 1];
+        let mut theirs = ours.clone();
+        Avx512R2c::new(n).unwrap().process(&mut x.clone(), &mut ours).unwrap();
+        planner
+            .plan_fft_forward(n)
+            .process(&mut x.clone(), &mut theirs)
+            .unwrap();
+        let theirs64: Vec<C64> = theirs.iter().map(|v| C64::new(v.re as f64, v.im as f64)).collect();
+        let err = rel(&ours, &theirs64);
+        check_err(err, 2.0 * bound::<f32>(n), rng.seed, || format!("r2c vs realfft n={n}"));
+    }
+}
+
+#[test]
+fn real_transforms_report_wrong_buffer_lengths() {
+    if !has_avx512() {
+        return;
+    }
+    let r2c = Avx512R2c::new(256).unwrap();
+    let c2r = Avx512C2r::new(256).unwrap();
+    let mut scratch = vec![C32::default(); 128];
+    let (mut real, mut bins) = (vec![0.0f32; 256], vec![C32::default(); 129]);
+    assert!(matches!(
+        r2c.process_with_scratch(&mut vec![0.0; 255], &mut bins, &mut scratch),
+        Err(FftError::InputBuffer(256, 255))
+    ));
+    assert!(matches!(
+        r2c.process_with_scratch(&mut real, &mut vec![C32::default(); 128], &mut scratch),
+        Err(FftError::OutputBuffer(129, 128))
+    ));
+    assert!(matches!(
+        r2c.process_with_scratch(&mut real, &mut bins, &mut scratch[..127]),
+        Err(FftError::ScratchBuffer(128, 127))
+    ));
+    assert!(matches!(
+        c2r.process_with_scratch(&mut vec![C32::default(); 130], &mut real, &mut scratch),
+        Err(FftError::InputBuffer(129, 130))
+    ));
+    assert!(matches!(
+        c2r.process_with_scratch(&mut bins, &mut vec![0.0; 254], &mut scratch),
+        Err(FftError::OutputBuffer(256, 254))
+    ));
+    assert!(r2c.process_with_scratch(&mut real, &mut bins, &mut scratch).is_ok());
+}
