@@ -192,7 +192,10 @@ mod tests {
             let want = (n..).find(|&m| smooth(m)).unwrap();
             assert_eq!(next_fast_len(n).unwrap(), want, "n = {n}");
             let real = next_fast_len_real(n).unwrap();
-            assert!(real >= n && smooth(real) && (real.is_multiple_of(2) || real <= 2), "n = {n}");
+            assert!(
+                real >= n && smooth(real) && (real.is_multiple_of(2) || real <= 2),
+                "n = {n}"
+            );
         }
         assert!(next_fast_len(0).is_err());
         assert!(next_fast_len(usize::MAX).is_err());
