@@ -9,17 +9,21 @@ use std::sync::Arc;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-/// Whether shardfft's AVX-512 kernels may be used (AVX-512F present, not switched off).
-fn avx512() -> bool {
+/// `make()` where shardfft's AVX-512 kernels may be used (x86-64 with AVX-512F, not switched
+/// off), else `None`.
+fn on_avx512<P>(make: impl FnOnce() -> Option<P>) -> Option<P> {
     #[cfg(target_arch = "x86_64")]
     {
         static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *ON.get_or_init(|| {
+        let on = *ON.get_or_init(|| {
             std::env::var_os("SHARDFFT_NO_AVX512").is_none() && std::arch::is_x86_feature_detected!("avx512f")
-        })
+        });
+        if on {
+            return make();
+        }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    false
+    let _ = make;
+    None
 }
 
 /// The shortest complex length given to [`Avx512Fft`](super::Avx512Fft): below it rustfft's
@@ -39,23 +43,25 @@ pub const COMPLEX_MIN_LEN: usize = 512;
 /// }
 /// ```
 pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
-    if !avx512() || n < COMPLEX_MIN_LEN {
+    if n < COMPLEX_MIN_LEN {
         return None;
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        let direction = if inverse {
-            rustfft::FftDirection::Inverse
-        } else {
-            rustfft::FftDirection::Forward
-        };
-        super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = (n, inverse);
-        None
-    }
+    on_avx512(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let direction = if inverse {
+                rustfft::FftDirection::Inverse
+            } else {
+                rustfft::FftDirection::Forward
+            };
+            super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = inverse;
+            None
+        }
+    })
 }
 
 /// The f32 real-to-complex kernel of length `n`: [`Avx512R2c`](super::Avx512R2c) where n/2 is a
@@ -66,13 +72,8 @@ pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
 /// assert!(native::r2c(1001).is_none()); // odd: realfft's
 /// ```
 pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
-    if !avx512() {
-        return None;
-    }
     #[cfg(target_arch = "x86_64")]
-    {
-        super::Avx512R2c::new(n).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>)
-    }
+    return on_avx512(|| super::Avx512R2c::new(n)).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>);
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = n;
@@ -88,13 +89,8 @@ pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
 /// assert!(native::c2r(100).is_none()); // 50 is no power of two: realfft's
 /// ```
 pub fn c2r(n: usize) -> Option<Arc<dyn ComplexToReal<f32>>> {
-    if !avx512() {
-        return None;
-    }
     #[cfg(target_arch = "x86_64")]
-    {
-        super::Avx512C2r::new(n).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>)
-    }
+    return on_avx512(|| super::Avx512C2r::new(n)).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>);
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = n;
