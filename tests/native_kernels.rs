@@ -1,6 +1,6 @@
 //! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
 //! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
-//! precision) up to 2^20, every way of calling them (in place, out of place, immutable, several
+//! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5, every way of calling them (in place, out of place, immutable, several
 //! lanes at once), and the buffer-length errors of the real ones.
 //!
 //! On a processor without AVX-512F the kernels do not exist (`new` gives `None`); these tests
@@ -53,23 +53,24 @@ fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
 
 #[test]
 fn refuses_lengths_it_has_no_kernel_for() {
-    for n in [0, 1, 2, 32, 48, 96, 1000, 1023, 1025] {
+    for n in [0, 1, 2, 32, 48, 96, 448, 1000, 1023, 1025, 64 * 49, 64 * 11 * 3] {
         assert!(Avx512Fft::new(n, FftDirection::Forward).is_none(), "n={n}");
     }
-    for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2] {
+    for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2, 2 * 448] {
         assert!(Avx512R2c::new(n).is_none() && Avx512C2r::new(n).is_none(), "n={n}");
     }
 }
 
 #[test]
-fn complex_matches_the_dft_at_every_power_of_two() {
+fn complex_matches_the_dft_at_every_length_it_plans() {
     if !has_avx512() {
         return;
     }
     let mut rng = TestRng::new("native complex");
     let mut worst = Worst::default();
-    for k in 6..=20 {
-        let n = 1usize << k;
+    let powers = (6..=20).map(|k| 1usize << k);
+    let mixed = [3, 5, 6, 9, 10, 15, 25, 27, 45, 75, 125, 768, 960, 12288].map(|m| 64 * m);
+    for n in powers.chain(mixed) {
         for inverse in [false, true] {
             let dir = if inverse {
                 FftDirection::Inverse
@@ -105,14 +106,15 @@ fn complex_matches_the_dft_at_every_power_of_two() {
 }
 
 #[test]
-fn real_transforms_match_the_dft_at_every_power_of_two() {
+fn real_transforms_match_the_dft_at_every_length_they_plan() {
     if !has_avx512() {
         return;
     }
     let mut rng = TestRng::new("native real");
     let mut worst = Worst::default();
-    for k in 7..=20 {
-        let n = 1usize << k;
+    let powers = (7..=20).map(|k| 1usize << k);
+    let mixed = [3, 5, 15, 45, 768].map(|m| 128 * m);
+    for n in powers.chain(mixed) {
         let x64: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
         let x: Vec<f32> = x64.iter().map(|&v| v as f32).collect();
         let want = if n <= 4096 {

@@ -1,4 +1,4 @@
-//! Complex f32 FFTs of power-of-two length on AVX-512: a Stockham autosort of radix-8/4 passes.
+//! Complex f32 FFTs of lengths 64·2^a·3^b·5^c on AVX-512: a Stockham autosort of radix-8/5/4/3 passes.
 //!
 //! Written by hand because rustfft, the field's crate, vectorizes with AVX2 at most: on an
 //! AVX-512 core its butterflies use half the register width. The plan implements
@@ -19,14 +19,13 @@ use rustfft::{Direction, Fft, FftDirection, Length};
 enum Pass {
     /// Radix 8 over the whole length, stride 1.
     First(Vec<f32>),
-    /// Radix 4 over sub-transforms of length `l`, stride `n / l ≥ 8`.
-    Radix4 { l: usize, twiddles: Vec<f32> },
-    /// Radix 8 over sub-transforms of length `l`, stride `n / l ≥ 8`.
-    Radix8 { l: usize, twiddles: Vec<f32> },
+    /// Radix `radix` (3, 4, 5 or 8) over sub-transforms of length `l`, stride `n / l ≥ 8`.
+    Strided { radix: usize, l: usize, twiddles: Vec<f32> },
 }
 
-/// A forward or inverse (unscaled) complex FFT of power-of-two length ≥ [`MIN_LEN`](Self::MIN_LEN)
-/// for `f32`, on AVX-512F.
+/// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F, of any length that is a
+/// multiple of [`MIN_LEN`](Self::MIN_LEN) with no prime factor above 5 (64, 128, 192, 320,
+/// 1024, 49152 = 3·2^14, ...).
 ///
 /// ```
 /// use rustfft::Fft;
@@ -50,12 +49,13 @@ impl Avx512Fft {
     /// The shortest length planned (the first pass needs eight blocks of eight).
     pub const MIN_LEN: usize = 64;
 
-    /// The plan for `len`, or `None` when `len` is not a power of two ≥ [`MIN_LEN`](Self::MIN_LEN)
-    /// or this processor lacks AVX-512F.
+    /// The plan for `len`, or `None` when `len` is not a multiple of [`MIN_LEN`](Self::MIN_LEN)
+    /// made of the primes 2, 3 and 5, or this processor lacks AVX-512F.
     pub fn new(len: usize, direction: FftDirection) -> Option<Self> {
-        if !len.is_power_of_two() || len < Self::MIN_LEN || !std::arch::is_x86_feature_detected!("avx512f") {
+        if len == 0 || !len.is_multiple_of(Self::MIN_LEN) || !std::arch::is_x86_feature_detected!("avx512f") {
             return None;
         }
+        let radices = strided_radices(len / 8)?;
         let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
         let twiddle = |k: usize, l: usize| {
             let angle = sign * TAU * (k % l) as f64 / l as f64;
@@ -72,7 +72,7 @@ impl Avx512Fft {
         }
         let mut passes = vec![Pass::First(first)];
         let mut l = m;
-        for radix in strided_radices(len.trailing_zeros() - 3) {
+        for radix in radices {
             let mut twiddles = Vec::new();
             if l > radix {
                 for p in 0..l / radix {
@@ -81,10 +81,7 @@ impl Avx512Fft {
                     }
                 }
             }
-            passes.push(match radix {
-                8 => Pass::Radix8 { l, twiddles },
-                _ => Pass::Radix4 { l, twiddles },
-            });
+            passes.push(Pass::Strided { radix, l, twiddles });
             l /= radix;
         }
         Some(Avx512Fft { len, direction, passes })
@@ -125,22 +122,24 @@ impl Avx512Fft {
     /// As [`run_lane`](Self::run_lane), with `x != y`.
     unsafe fn run_pass(&self, pass: &Pass, x: *const f32, y: *mut f32) {
         let n = self.len;
+        let inverse = self.direction == FftDirection::Inverse;
         // SAFETY: AVX-512F was detected when the plan was made; the buffers are the caller's.
         unsafe {
-            match (pass, self.direction) {
-                (Pass::First(t), FftDirection::Forward) => passes::first_radix8::<false>(x, y, n, t),
-                (Pass::First(t), FftDirection::Inverse) => passes::first_radix8::<true>(x, y, n, t),
-                (Pass::Radix4 { l, twiddles }, FftDirection::Forward) => {
-                    passes::strided::<4, false>(x, y, n, *l, twiddles)
-                }
-                (Pass::Radix4 { l, twiddles }, FftDirection::Inverse) => {
-                    passes::strided::<4, true>(x, y, n, *l, twiddles)
-                }
-                (Pass::Radix8 { l, twiddles }, FftDirection::Forward) => {
-                    passes::strided::<8, false>(x, y, n, *l, twiddles)
-                }
-                (Pass::Radix8 { l, twiddles }, FftDirection::Inverse) => {
-                    passes::strided::<8, true>(x, y, n, *l, twiddles)
+            match (pass, inverse) {
+                (Pass::First(t), false) => passes::first_radix8::<false>(x, y, n, t),
+                (Pass::First(t), true) => passes::first_radix8::<true>(x, y, n, t),
+                (Pass::Strided { radix, l, twiddles }, inv) => {
+                    let t = twiddles.as_slice();
+                    match (radix, inv) {
+                        (3, false) => passes::strided::<3, false>(x, y, n, *l, t),
+                        (3, true) => passes::strided::<3, true>(x, y, n, *l, t),
+                        (4, false) => passes::strided::<4, false>(x, y, n, *l, t),
+                        (4, true) => passes::strided::<4, true>(x, y, n, *l, t),
+                        (5, false) => passes::strided::<5, false>(x, y, n, *l, t),
+                        (5, true) => passes::strided::<5, true>(x, y, n, *l, t),
+                        (_, false) => passes::strided::<8, false>(x, y, n, *l, t),
+                        (_, true) => passes::strided::<8, true>(x, y, n, *l, t),
+                    }
                 }
             }
         }
@@ -168,18 +167,29 @@ impl Avx512Fft {
     }
 }
 
-/// The radices of the passes after the first, for `bits` remaining (≥ 3): radix 8 where it
-/// fits, one or two radix-4 passes to make up the rest.
-fn strided_radices(bits: u32) -> Vec<usize> {
+/// The radices of the passes after the first, whose product is `rest` (a multiple of 8):
+/// radix 5 and 3 for those factors, then radix 8 where it fits and one or two radix-4 passes
+/// for the rest of the power of two; `None` if `rest` has a prime factor above 5.
+fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
+    let mut radices = Vec::new();
+    for odd in [5, 3] {
+        while rest.is_multiple_of(odd) {
+            radices.push(odd);
+            rest /= odd;
+        }
+    }
+    if !rest.is_power_of_two() || rest < 8 {
+        return None;
+    }
+    let bits = rest.trailing_zeros();
     let fours = match bits % 3 {
         0 => 0,
         1 => 2,
         _ => 1,
     };
     let eights = (bits - 2 * fours) / 3;
-    std::iter::repeat_n(8, eights as usize)
-        .chain(std::iter::repeat_n(4, fours as usize))
-        .collect()
+    radices.extend(std::iter::repeat_n(8, eights as usize).chain(std::iter::repeat_n(4, fours as usize)));
+    Some(radices)
 }
 
 impl Length for Avx512Fft {

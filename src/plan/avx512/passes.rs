@@ -1,4 +1,4 @@
-//! The AVX-512 Stockham passes: radix-8 and radix-4 butterflies on eight complex f32 at a time.
+//! The AVX-512 Stockham passes: radix-8, 5, 4 and 3 butterflies on eight complex f32 at a time.
 //!
 //! A pass of radix `R` over sub-transforms of length `l` (stride `s = n / l`, `m = l / R`) reads
 //! `x[q + s·(p + r·m)]` for `r < R` and writes `y[q + s·(R·p + k)] = w_l^{k·p} · DFT_R(..)[k]`
@@ -82,7 +82,52 @@ fn dft8<const INV: bool>(a: &mut [__m512; 8]) {
     }
 }
 
-/// The `R`-point DFT of `a` in place (`R` is 4 or 8).
+/// The 3-point DFT of `a` in place: with `w = e^{∓2πi/3} = −1/2 ∓ i·√3/2`,
+/// `X1, X2 = a0 − (a1 + a2)/2 ± (∓i)·(√3/2)·(a1 − a2)`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn dft3<const INV: bool>(a: &mut [__m512; 3]) {
+    let sum = _mm512_add_ps(a[1], a[2]);
+    let mid = _mm512_fnmadd_ps(sum, _mm512_set1_ps(0.5), a[0]);
+    let rot = _mm512_mul_ps(quarter::<INV>(_mm512_sub_ps(a[1], a[2])), _mm512_set1_ps(SIN_60));
+    a[0] = _mm512_add_ps(a[0], sum);
+    a[1] = _mm512_add_ps(mid, rot);
+    a[2] = _mm512_sub_ps(mid, rot);
+}
+
+/// sin(π/3) = √3/2.
+const SIN_60: f32 = 0.866_025_4;
+
+/// The 5-point DFT of `a` in place: with `c_k = cos(2πk/5)`, `s_k = sin(2πk/5)`, the pairs
+/// `X1, X4 = a0 + c1·(a1+a4) + c2·(a2+a3) ± (∓i)·(s1·(a1−a4) + s2·(a2−a3))` and
+/// `X2, X3 = a0 + c2·(a1+a4) + c1·(a2+a3) ± (∓i)·(s2·(a1−a4) − s1·(a2−a3))`.
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn dft5<const INV: bool>(a: &mut [__m512; 5]) {
+    let (c1, c2) = (_mm512_set1_ps(FIVE[0]), _mm512_set1_ps(FIVE[1]));
+    let (s1, s2) = (_mm512_set1_ps(FIVE[2]), _mm512_set1_ps(FIVE[3]));
+    let (t1, t2) = (_mm512_add_ps(a[1], a[4]), _mm512_add_ps(a[2], a[3]));
+    let (t3, t4) = (_mm512_sub_ps(a[1], a[4]), _mm512_sub_ps(a[2], a[3]));
+    let m1 = _mm512_fmadd_ps(c2, t2, _mm512_fmadd_ps(c1, t1, a[0]));
+    let m2 = _mm512_fmadd_ps(c1, t2, _mm512_fmadd_ps(c2, t1, a[0]));
+    let n1 = quarter::<INV>(_mm512_fmadd_ps(s2, t4, _mm512_mul_ps(s1, t3)));
+    let n2 = quarter::<INV>(_mm512_fnmadd_ps(s1, t4, _mm512_mul_ps(s2, t3)));
+    a[0] = _mm512_add_ps(a[0], _mm512_add_ps(t1, t2));
+    a[1] = _mm512_add_ps(m1, n1);
+    a[4] = _mm512_sub_ps(m1, n1);
+    a[2] = _mm512_add_ps(m2, n2);
+    a[3] = _mm512_sub_ps(m2, n2);
+}
+
+/// cos(2π/5), cos(4π/5), sin(2π/5), sin(4π/5), rounded from f64.
+const FIVE: [f32; 4] = [
+    0.309_016_994_374_947_45_f64 as f32,
+    -0.809_016_994_374_947_5_f64 as f32,
+    0.951_056_516_295_153_5_f64 as f32,
+    0.587_785_252_292_473_1_f64 as f32,
+];
+
+/// The `R`-point DFT of `a` in place (`R` is 3, 4, 5 or 8).
 #[inline]
 #[target_feature(enable = "avx512f")]
 fn dft<const R: usize, const INV: bool>(a: &mut [__m512; R]) {
@@ -90,6 +135,10 @@ fn dft<const R: usize, const INV: bool>(a: &mut [__m512; R]) {
         dft8::<INV>(a);
     } else if let Ok(a) = <&mut [__m512; 4]>::try_from(&mut a[..]) {
         dft4::<INV>(a);
+    } else if let Ok(a) = <&mut [__m512; 3]>::try_from(&mut a[..]) {
+        dft3::<INV>(a);
+    } else if let Ok(a) = <&mut [__m512; 5]>::try_from(&mut a[..]) {
+        dft5::<INV>(a);
     }
 }
 
