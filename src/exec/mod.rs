@@ -13,6 +13,7 @@ mod kernel;
 mod transpose;
 
 pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
+use buffer::{reused, Reused};
 pub(crate) use fourstep::FourStep;
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
@@ -207,11 +208,11 @@ where
     Ok(true)
 }
 
-/// Per-worker buffers.
-struct Work<I, O, C> {
-    input: Vec<I>,
-    output: Vec<O>,
-    scratch: Vec<C>,
+/// Per-worker buffers (reused from the worker's earlier calls).
+struct Work<I: 'static, O: 'static, C: 'static> {
+    input: Reused<I>,
+    output: Reused<O>,
+    scratch: Reused<C>,
 }
 
 /// Runs every tile of `grid` in parallel.
@@ -261,18 +262,26 @@ where
     };
     let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
         Ok(Work {
-            input: if grid.inner == 1 && in_place::<T, K>() {
-                Vec::new() // contiguous in-place lanes are gathered straight into the output
-            } else {
-                // contiguous lanes go one at a time; strided tiles gather whole
-                try_filled(if grid.inner == 1 { n_in } else { tile_lanes * n_in }, "work buffer")?
-            },
-            output: if grid.inner == 1 || (in_place::<T, K>()) {
-                Vec::new() // contiguous lanes write straight out; in-place kernels reuse the input
-            } else {
-                try_filled(tile_lanes * n_out, "work buffer")?
-            },
-            scratch: try_filled(kernel.scratch_len(), "scratch buffer")?,
+            // Contiguous in-place lanes are gathered straight into the output; other
+            // contiguous lanes go one at a time; strided tiles gather whole.
+            input: reused(
+                match (grid.inner, in_place::<T, K>()) {
+                    (1, true) => 0,
+                    (1, false) => n_in,
+                    _ => tile_lanes * n_in,
+                },
+                "work buffer",
+            )?,
+            // Contiguous lanes write straight out; in-place kernels reuse the input.
+            output: reused(
+                if grid.inner == 1 || in_place::<T, K>() {
+                    0
+                } else {
+                    tile_lanes * n_out
+                },
+                "work buffer",
+            )?,
+            scratch: reused(kernel.scratch_len(), "scratch buffer")?,
         })
     };
     (0..tiles).into_par_iter().try_for_each_init(init, |work, tile| {

@@ -7,6 +7,7 @@
 
 mod passes;
 mod real;
+mod split;
 
 pub use real::{Avx512C2r, Avx512R2c};
 
@@ -16,7 +17,7 @@ use num_complex::Complex;
 use rustfft::{Direction, Fft, FftDirection, Length};
 
 /// One Stockham pass.
-enum Pass {
+pub(super) enum Pass {
     /// Radix 8 over the whole length, stride 1.
     First(Vec<f32>),
     /// Radix `radix` (3, 4, 5 or 8) over sub-transforms of length `l`, stride `n / l ≥ 8`.
@@ -25,7 +26,8 @@ enum Pass {
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F, of any length that is a
 /// multiple of [`MIN_LEN`](Self::MIN_LEN) with no prime factor above 5 (64, 128, 192, 320,
-/// 1024, 49152 = 3·2^14, ...).
+/// 1024, 49152 = 3·2^14, ...). Lanes of at least 2^17 points run in two cache-sized halves
+/// (`split.rs`) instead of passes over the whole lane.
 ///
 /// ```
 /// use rustfft::Fft;
@@ -43,6 +45,8 @@ pub struct Avx512Fft {
     len: usize,
     direction: FftDirection,
     passes: Vec<Pass>,
+    /// For lanes of at least [`split::SPLIT_MIN_LEN`]: the two-halves plan that replaces `passes`.
+    split: Option<split::Split>,
 }
 
 impl Avx512Fft {
@@ -57,34 +61,31 @@ impl Avx512Fft {
         }
         let radices = strided_radices(len / 8)?;
         let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
-        let twiddle = |k: usize, l: usize| {
-            let angle = sign * TAU * (k % l) as f64 / l as f64;
-            [angle.cos() as f32, angle.sin() as f32]
+        let split = if len >= split::SPLIT_MIN_LEN {
+            split::Split::new(len, sign)
+        } else {
+            None
         };
-        let m = len / 8;
-        let mut first = Vec::with_capacity(2 * 7 * m);
-        for p0 in (0..m).step_by(passes::LANES) {
-            for k in 1..8 {
-                for p in p0..p0 + passes::LANES {
-                    first.extend(twiddle(k * p, len));
-                }
-            }
-        }
-        let mut passes = vec![Pass::First(first)];
-        let mut l = m;
-        for radix in radices {
-            let mut twiddles = Vec::new();
-            if l > radix {
-                for p in 0..l / radix {
-                    for k in 1..radix {
-                        twiddles.extend(twiddle(k * p, l));
+        let mut passes = Vec::new();
+        if split.is_none() {
+            let m = len / 8;
+            let mut first = Vec::with_capacity(2 * 7 * m);
+            for p0 in (0..m).step_by(passes::LANES) {
+                for k in 1..8 {
+                    for p in p0..p0 + passes::LANES {
+                        first.extend(root(k * p, len, sign));
                     }
                 }
             }
-            passes.push(Pass::Strided { radix, l, twiddles });
-            l /= radix;
+            passes.push(Pass::First(first));
+            passes.extend(strided_passes(radices, m, sign));
         }
-        Some(Avx512Fft { len, direction, passes })
+        Some(Avx512Fft {
+            len,
+            direction,
+            passes,
+            split,
+        })
     }
 
     /// Runs every pass on one lane from `src` into `dst`, through `tmp` (all `len` long).
@@ -109,7 +110,7 @@ impl Avx512Fft {
             };
             // SAFETY: `from` and `to` are distinct buffers of `len` values (the alternation
             // above never reads and writes one buffer in one pass).
-            unsafe { self.run_pass(pass, from, to) };
+            unsafe { run_pass(pass, self.direction == FftDirection::Inverse, from, to, self.len) };
             from = to;
         }
         if shifted {
@@ -118,43 +119,33 @@ impl Avx512Fft {
         }
     }
 
-    /// # Safety
-    /// As [`run_lane`](Self::run_lane), with `x != y`.
-    unsafe fn run_pass(&self, pass: &Pass, x: *const f32, y: *mut f32) {
+    /// Every `len`-long lane of `src` into the same lane of `dst` (`src == dst`: in place).
+    fn run_lanes(&self, src: *const Complex<f32>, dst: *mut Complex<f32>, lanes: usize, scratch: &mut [Complex<f32>]) {
         let n = self.len;
-        let inverse = self.direction == FftDirection::Inverse;
-        // SAFETY: AVX-512F was detected when the plan was made; the buffers are the caller's.
-        unsafe {
-            match (pass, inverse) {
-                (Pass::First(t), false) => passes::first_radix8::<false>(x, y, n, t),
-                (Pass::First(t), true) => passes::first_radix8::<true>(x, y, n, t),
-                (Pass::Strided { radix, l, twiddles }, inv) => {
-                    let t = twiddles.as_slice();
-                    match (radix, inv) {
-                        (3, false) => passes::strided::<3, false>(x, y, n, *l, t),
-                        (3, true) => passes::strided::<3, true>(x, y, n, *l, t),
-                        (4, false) => passes::strided::<4, false>(x, y, n, *l, t),
-                        (4, true) => passes::strided::<4, true>(x, y, n, *l, t),
-                        (5, false) => passes::strided::<5, false>(x, y, n, *l, t),
-                        (5, true) => passes::strided::<5, true>(x, y, n, *l, t),
-                        (_, false) => passes::strided::<8, false>(x, y, n, *l, t),
-                        (_, true) => passes::strided::<8, true>(x, y, n, *l, t),
-                    }
+        let need = self.scratch_len();
+        assert!(
+            scratch.len() >= need,
+            "Avx512Fft: scratch of {} < {need}",
+            scratch.len()
+        );
+        let (tmp, slabs) = scratch.split_at_mut(n);
+        let (tmp, slabs) = (tmp.as_mut_ptr() as *mut f32, slabs.as_mut_ptr() as *mut f32);
+        for lane in 0..lanes {
+            let (from, to) = unsafe { (src.add(lane * n) as *const f32, dst.add(lane * n) as *mut f32) };
+            // SAFETY: the callers pass buffers of `lanes · n` values; `scratch` is a separate
+            // borrow, so it overlaps neither; AVX-512F was detected when the plan was made.
+            unsafe {
+                match &self.split {
+                    Some(split) => split.run(from, to, tmp, slabs),
+                    None => self.run_lane(from, to, tmp),
                 }
             }
         }
     }
 
-    /// Every `len`-long lane of `src` into the same lane of `dst` (`src == dst`: in place).
-    fn run_lanes(&self, src: *const Complex<f32>, dst: *mut Complex<f32>, lanes: usize, scratch: &mut [Complex<f32>]) {
-        let n = self.len;
-        assert!(scratch.len() >= n, "Avx512Fft: scratch of {} < {n}", scratch.len());
-        let tmp = scratch.as_mut_ptr() as *mut f32;
-        for lane in 0..lanes {
-            // SAFETY: the callers pass buffers of `lanes · n` values; `scratch` is a separate
-            // borrow, so it overlaps neither.
-            unsafe { self.run_lane(src.add(lane * n) as *const f32, dst.add(lane * n) as *mut f32, tmp) };
-        }
+    /// Scratch (complex values) every call needs: a temporary lane, and the split's slabs.
+    fn scratch_len(&self) -> usize {
+        self.len + self.split.as_ref().map_or(0, split::Split::slab_len)
     }
 
     fn lanes(&self, what: &str, len: usize) -> usize {
@@ -167,10 +158,63 @@ impl Avx512Fft {
     }
 }
 
+/// `w_l^{±m}` (the sign of the exponent's `i` is `sign`), computed in f64 with `m` reduced
+/// mod `l` first, rounded once to f32, as interleaved (re, im).
+pub(super) fn root(m: usize, l: usize, sign: f64) -> [f32; 2] {
+    let angle = sign * TAU * (m % l) as f64 / l as f64;
+    [angle.cos() as f32, angle.sin() as f32]
+}
+
+/// The strided passes for `radices`, the first over sub-transforms of length `l`.
+pub(super) fn strided_passes(radices: Vec<usize>, mut l: usize, sign: f64) -> Vec<Pass> {
+    let mut passes = Vec::with_capacity(radices.len());
+    for radix in radices {
+        let mut twiddles = Vec::new();
+        if l > radix {
+            for p in 0..l / radix {
+                for k in 1..radix {
+                    twiddles.extend(root(k * p, l, sign));
+                }
+            }
+        }
+        passes.push(Pass::Strided { radix, l, twiddles });
+        l /= radix;
+    }
+    passes
+}
+
+/// Runs one pass over `n` complex values from `x` into `y`.
+///
+/// # Safety
+/// AVX-512F; `x` and `y` valid for `n` complex values and distinct; `n` is the length the
+/// pass was planned for (a multiple of 64 for the first pass, of 8 / its `l` for the others).
+pub(super) unsafe fn run_pass(pass: &Pass, inverse: bool, x: *const f32, y: *mut f32, n: usize) {
+    // SAFETY: forwarded.
+    unsafe {
+        match (pass, inverse) {
+            (Pass::First(t), false) => passes::first_radix8::<false>(x, y, n, t),
+            (Pass::First(t), true) => passes::first_radix8::<true>(x, y, n, t),
+            (Pass::Strided { radix, l, twiddles }, inv) => {
+                let t = twiddles.as_slice();
+                match (radix, inv) {
+                    (3, false) => passes::strided::<3, false>(x, y, n, *l, t),
+                    (3, true) => passes::strided::<3, true>(x, y, n, *l, t),
+                    (4, false) => passes::strided::<4, false>(x, y, n, *l, t),
+                    (4, true) => passes::strided::<4, true>(x, y, n, *l, t),
+                    (5, false) => passes::strided::<5, false>(x, y, n, *l, t),
+                    (5, true) => passes::strided::<5, true>(x, y, n, *l, t),
+                    (_, false) => passes::strided::<8, false>(x, y, n, *l, t),
+                    (_, true) => passes::strided::<8, true>(x, y, n, *l, t),
+                }
+            }
+        }
+    }
+}
+
 /// The radices of the passes after the first, whose product is `rest` (a multiple of 8):
 /// radix 5 and 3 for those factors, then radix 8 where it fits and one or two radix-4 passes
 /// for the rest of the power of two; `None` if `rest` has a prime factor above 5.
-fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
+pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
     let mut radices = Vec::new();
     for odd in [5, 3] {
         while rest.is_multiple_of(odd) {
@@ -232,14 +276,14 @@ impl Fft<f32> for Avx512Fft {
     }
 
     fn get_inplace_scratch_len(&self) -> usize {
-        self.len
+        self.scratch_len()
     }
 
     fn get_outofplace_scratch_len(&self) -> usize {
-        self.len
+        self.scratch_len()
     }
 
     fn get_immutable_scratch_len(&self) -> usize {
-        self.len
+        self.scratch_len()
     }
 }

@@ -219,7 +219,7 @@ pub(super) unsafe fn first_radix8<const INV: bool>(x: *const f32, y: *mut f32, n
 /// The 8×8 transpose of complex values: row `j` of the result is `[a[0][j], .., a[7][j]]`.
 #[inline]
 #[target_feature(enable = "avx512f")]
-fn transpose8(a: [__m512; 8]) -> [__m512; 8] {
+pub(super) fn transpose8(a: [__m512; 8]) -> [__m512; 8] {
     let mut d = [_mm512_setzero_pd(); 8];
     for (di, &ai) in d.iter_mut().zip(&a) {
         *di = _mm512_castps_pd(ai);

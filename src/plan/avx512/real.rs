@@ -1,4 +1,4 @@
-//! Real-input f32 FFTs of length n (n/2 a power of two ≥ 64) on AVX-512: the n/2-point complex
+//! Real-input f32 FFTs of length n (n/2 a length [`Avx512Fft`] plans) on AVX-512: the n/2-point complex
 //! plan plus one vectorized pass that splits (r2c) or joins (c2r) the spectra of the even and
 //! odd samples.
 //!
@@ -113,7 +113,7 @@ fn as_complex(x: &mut [f32]) -> &mut [Complex<f32>] {
     unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr() as *mut Complex<f32>, x.len() / 2) }
 }
 
-/// A real-to-complex FFT of even length n (n/2 a power of two ≥ 64), unscaled, on AVX-512F:
+/// A real-to-complex FFT of even length n (n/2 a length [`Avx512Fft`] plans), unscaled, on AVX-512F:
 /// realfft's `RealToComplex` contract (n reals in, n/2+1 bins out).
 ///
 /// ```
@@ -130,14 +130,14 @@ fn as_complex(x: &mut [f32]) -> &mut [Complex<f32>] {
 pub struct Avx512R2c(Halves);
 
 impl Avx512R2c {
-    /// The plan for `len`, or `None` when `len / 2` is not a power of two ≥ 64 or this
+    /// The plan for `len`, or `None` when `len / 2` is no length [`Avx512Fft`] plans or this
     /// processor lacks AVX-512F.
     pub fn new(len: usize) -> Option<Self> {
         Halves::new(len, FftDirection::Forward).map(Avx512R2c)
     }
 }
 
-/// A complex-to-real FFT of even length n (n/2 a power of two ≥ 64), unscaled, on AVX-512F:
+/// A complex-to-real FFT of even length n (n/2 a length [`Avx512Fft`] plans), unscaled, on AVX-512F:
 /// realfft's `ComplexToReal` contract, except that nonzero imaginary parts of the first and
 /// last bins are ignored (as numpy does) rather than reported.
 ///
@@ -156,7 +156,7 @@ impl Avx512R2c {
 pub struct Avx512C2r(Halves);
 
 impl Avx512C2r {
-    /// The plan for `len`, or `None` when `len / 2` is not a power of two ≥ 64 or this
+    /// The plan for `len`, or `None` when `len / 2` is no length [`Avx512Fft`] plans or this
     /// processor lacks AVX-512F.
     pub fn new(len: usize) -> Option<Self> {
         Halves::new(len, FftDirection::Inverse).map(Avx512C2r)
@@ -164,15 +164,15 @@ impl Avx512C2r {
 }
 
 /// The buffer-length checks both directions make, with realfft's errors.
-fn check(real: usize, bins: usize, scratch: usize, len: usize) -> Result<(), FftError> {
+fn check(real: usize, bins: usize, scratch: usize, len: usize, need: usize) -> Result<(), FftError> {
     if real != len {
         return Err(FftError::InputBuffer(len, real));
     }
     if bins != len / 2 + 1 {
         return Err(FftError::OutputBuffer(len / 2 + 1, bins));
     }
-    if scratch < len / 2 {
-        return Err(FftError::ScratchBuffer(len / 2, scratch));
+    if scratch < need {
+        return Err(FftError::ScratchBuffer(need, scratch));
     }
     Ok(())
 }
@@ -189,9 +189,15 @@ impl RealToComplex<f32> for Avx512R2c {
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
         let Halves { len, fft, .. } = &self.0;
-        check(input.len(), output.len(), scratch.len(), *len)?;
+        check(
+            input.len(),
+            output.len(),
+            scratch.len(),
+            *len,
+            fft.get_immutable_scratch_len(),
+        )?;
         let h = len / 2;
-        fft.process_immutable_with_scratch(as_complex(input), &mut output[..h], &mut scratch[..h]);
+        fft.process_immutable_with_scratch(as_complex(input), &mut output[..h], scratch);
         let z0 = output[0];
         output[0] = Complex::new(z0.re + z0.im, 0.0);
         output[h] = Complex::new(z0.re - z0.im, 0.0);
@@ -200,7 +206,7 @@ impl RealToComplex<f32> for Avx512R2c {
     }
 
     fn get_scratch_len(&self) -> usize {
-        self.0.len / 2
+        self.0.fft.get_immutable_scratch_len()
     }
 
     fn len(&self) -> usize {
@@ -232,7 +238,14 @@ impl ComplexToReal<f32> for Avx512C2r {
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
         let Halves { len, fft, .. } = &self.0;
-        check(output.len(), input.len(), scratch.len(), *len).map_err(|e| match e {
+        check(
+            output.len(),
+            input.len(),
+            scratch.len(),
+            *len,
+            fft.get_immutable_scratch_len(),
+        )
+        .map_err(|e| match e {
             FftError::InputBuffer(want, got) => FftError::OutputBuffer(want, got),
             FftError::OutputBuffer(want, got) => FftError::InputBuffer(want, got),
             other => other,
@@ -241,12 +254,12 @@ impl ComplexToReal<f32> for Avx512C2r {
         let (first, last) = (input[0].re, input[h].re);
         input[0] = Complex::new(first + last, first - last);
         self.0.pair(input);
-        fft.process_immutable_with_scratch(&input[..h], as_complex(output), &mut scratch[..h]);
+        fft.process_immutable_with_scratch(&input[..h], as_complex(output), scratch);
         Ok(())
     }
 
     fn get_scratch_len(&self) -> usize {
-        self.0.len / 2
+        self.0.fft.get_immutable_scratch_len()
     }
 
     fn len(&self) -> usize {

@@ -1,0 +1,216 @@
+//! Long lanes in two cache-sized halves: `n = S·L` as `L/8` slabs of `S×8` and `S/8` slabs of
+//! `L×8`, each transformed in L2, so a lane crosses memory twice instead of once per pass.
+//!
+//! With `j = j1 + L·j2` and `k = k1 + S·k2` (`j1, k2 < L`, `j2, k1 < S`),
+//! `X[k1 + S·k2] = Σ_j1 w_L^{j1·k2} · w_n^{j1·k1} · Σ_j2 w_S^{j2·k1} · x[j1 + L·j2]`:
+//!
+//! 1. for eight neighbouring `j1` at a time: gather their `S` rows (one 64-byte load each), run
+//!    the `S`-point transform of the eight columns with the strided passes (vectorized across
+//!    the columns), multiply by `w_n^{j1·k1}`, and store row `k1` of the temporary
+//!    (`tmp[k1·L + j1]`, 64 bytes per store);
+//! 2. for eight neighbouring `k1` at a time: load their rows of the temporary, transpose 8×8
+//!    blocks into a slab, run the `L`-point transforms, and store `X[k1 + S·k2]` (64 bytes per
+//!    store).
+
+use std::arch::x86_64::*;
+
+use super::passes::{cmul_interleaved, transpose8, LANES};
+use super::{root, run_pass, strided_passes, strided_radices, Pass};
+
+/// The `len`-point transforms of the eight columns of a `len × 8` slab.
+pub(super) struct Columns {
+    len: usize,
+    passes: Vec<Pass>,
+}
+
+impl Columns {
+    fn new(len: usize, sign: f64) -> Option<Self> {
+        let radices = strided_radices(len)?;
+        Some(Columns {
+            len,
+            passes: strided_passes(radices, len, sign),
+        })
+    }
+
+    /// Runs the passes on the slab in `a`, using `b`; returns the buffer holding the result.
+    ///
+    /// # Safety
+    /// AVX-512F; `a` and `b` valid for `8·len` complex values each, not overlapping.
+    unsafe fn run(&self, inverse: bool, a: *mut f32, b: *mut f32) -> *mut f32 {
+        let (mut from, mut to) = (a, b);
+        for pass in &self.passes {
+            // SAFETY: the caller's contract; `from` and `to` are the two distinct slabs.
+            unsafe { run_pass(pass, inverse, from, to, LANES * self.len) };
+            std::mem::swap(&mut from, &mut to);
+        }
+        from
+    }
+}
+
+/// A length `n = rows · cols` transform in two halves.
+pub(super) struct Split {
+    /// `S`: the length of phase 1's transforms.
+    rows: usize,
+    /// `L`: the length of phase 2's transforms.
+    cols: usize,
+    by_rows: Columns,
+    by_cols: Columns,
+    /// `w_n^{c·k1}` for `k1 < S`, `c < 8`: row `k1` is one vector.
+    near: Vec<f32>,
+    /// `w_n^{8b·k1}` for `b < L/8`, `k1 < S`: one complex value per row of slab `b`.
+    far: Vec<f32>,
+    inverse: bool,
+}
+
+/// Slabs of eight columns a block moves together, so each row access is a run of
+/// `64·WIDE` bytes.
+const WIDE: usize = 8;
+
+/// Lanes from which the split is used. Measured here, one core, 64 MiB of lanes, split vs the
+/// passes over the whole lane: 2^17 0.24 vs 0.24 ms, 2^18 0.50 vs 0.47, 2^19 1.09 vs 0.97,
+/// 2^20 2.51 vs 2.98, 2^21 5.59 vs 7.45; on two cores, which share the L3 the whole-lane passes
+/// stream through, the split was ahead from 2^19 (four 2^20-point lanes: 13.2–14.1 vs
+/// 15.3–16.0 ms). Before the [`WIDE`] slabs and the prefetch it was twice as slow.
+pub(super) const SPLIT_MIN_LEN: usize = 1 << 17;
+
+impl Split {
+    /// The split of `n` into two factors near √n that the strided passes can run, if any.
+    pub(super) fn new(n: usize, sign: f64) -> Option<Self> {
+        let root_n = (n as f64).sqrt() as usize;
+        let rows = (64..=root_n)
+            .rev()
+            .filter(|&s| s.is_multiple_of(64) && n.is_multiple_of(s) && (n / s).is_multiple_of(64))
+            .filter(|&s| s.is_multiple_of(LANES * WIDE) && (n / s).is_multiple_of(LANES * WIDE))
+            .find(|&s| strided_radices(s).is_some() && strided_radices(n / s).is_some())?;
+        let cols = n / rows;
+        let near = (0..rows)
+            .flat_map(|k1| (0..LANES).flat_map(move |c| root(c * k1, n, sign)))
+            .collect();
+        let far = (0..cols / LANES)
+            .flat_map(|b| (0..rows).flat_map(move |k1| root((LANES * b * k1) % n, n, sign)))
+            .collect();
+        Some(Split {
+            rows,
+            cols,
+            by_rows: Columns::new(rows, sign)?,
+            by_cols: Columns::new(cols, sign)?,
+            near,
+            far,
+            inverse: sign > 0.0,
+        })
+    }
+
+    /// Complex values of work space [`run`](Self::run) needs besides the temporary: the
+    /// [`WIDE`] slabs of a block and one more for the passes' ping-pong.
+    pub(super) fn slab_len(&self) -> usize {
+        (WIDE + 1) * self.slab()
+    }
+
+    /// Floats of one slab.
+    fn slab(&self) -> usize {
+        LANES * self.rows.max(self.cols)
+    }
+
+    /// One lane from `src` to `dst` (which may be equal) through `tmp` (`n` values) and `slabs`
+    /// ([`slab_len`](Self::slab_len) values).
+    ///
+    /// # Safety
+    /// AVX-512F; the pointers valid for those lengths; `tmp` and `slabs` overlapping nothing.
+    pub(super) unsafe fn run(&self, src: *const f32, dst: *mut f32, tmp: *mut f32, slabs: *mut f32) {
+        // SAFETY: forwarded.
+        unsafe {
+            self.rows_phase(src, tmp, slabs);
+            self.cols_phase(tmp, dst, slabs);
+        }
+    }
+
+    /// Runs `columns` on each of the `WIDE` slabs at `slabs` (slab `w` at `w·stride` floats),
+    /// leaving each result in its own slab (the ping-pong slab is the one after them).
+    ///
+    /// # Safety
+    /// AVX-512F; `slabs` valid for `(WIDE + 1)·stride` floats, `stride ≥ 16·columns.len`.
+    unsafe fn run_slabs(&self, columns: &Columns, slabs: *mut f32, stride: usize) {
+        let spare = slabs.wrapping_add(WIDE * stride);
+        for w in 0..WIDE {
+            let slab = slabs.wrapping_add(w * stride);
+            // SAFETY: forwarded; slab `w` and the spare slab are distinct.
+            unsafe {
+                let res = columns.run(self.inverse, slab, spare);
+                if res != slab {
+                    std::ptr::copy_nonoverlapping(res, slab, 2 * LANES * columns.len);
+                }
+            }
+        }
+    }
+
+    /// Phase 1: columns `j1` of `src` (as `S` rows of `L`) into rows `k1` of `tmp`, twiddled.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn rows_phase(&self, src: *const f32, tmp: *mut f32, slabs: *mut f32) {
+        let (s, l) = (self.rows, self.cols);
+        let stride = 2 * self.slab();
+        for block in 0..l / (LANES * WIDE) {
+            let j1 = LANES * WIDE * block;
+            // SAFETY: rows j2 < S of columns j1..j1+8·WIDE lie inside src (S·L values); each
+            // slab holds 8·S values; `near` holds S vectors and `far` L/8·S values.
+            unsafe {
+                let next = src.wrapping_add(2 * (j1 + LANES * WIDE));
+                for j2 in 0..s {
+                    if block + 1 < l / (LANES * WIDE) {
+                        // The next block's part of this row: the hardware prefetchers do not
+                        // follow S streams this far apart.
+                        for w in 0..WIDE {
+                            _mm_prefetch::<_MM_HINT_T1>(next.wrapping_add(2 * (LANES * w + l * j2)) as *const i8);
+                        }
+                    }
+                    for w in 0..WIDE {
+                        let v = _mm512_loadu_ps(src.add(2 * (j1 + LANES * w + l * j2)));
+                        _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * j2), v);
+                    }
+                }
+                self.run_slabs(&self.by_rows, slabs, stride);
+                for k1 in 0..s {
+                    let near = _mm512_loadu_ps(self.near.as_ptr().add(2 * LANES * k1));
+                    for w in 0..WIDE {
+                        let far = self.far.as_ptr().add(2 * s * (WIDE * block + w)) as *const f64;
+                        let far = _mm512_castpd_ps(_mm512_set1_pd(far.add(k1).read_unaligned()));
+                        let v = _mm512_loadu_ps(slabs.add(w * stride + 2 * LANES * k1));
+                        let v = cmul_interleaved(v, cmul_interleaved(near, far));
+                        _mm512_storeu_ps(tmp.add(2 * (k1 * l + j1 + LANES * w)), v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Phase 2: rows `k1` of `tmp` (`L` long) into `X[k1 + S·k2]`.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn cols_phase(&self, tmp: *const f32, dst: *mut f32, slabs: *mut f32) {
+        let (s, l) = (self.rows, self.cols);
+        let stride = 2 * self.slab();
+        for block in 0..s / (LANES * WIDE) {
+            let k1 = LANES * WIDE * block;
+            // SAFETY: rows k1..k1+8·WIDE of tmp (L values each) lie inside it; each slab holds
+            // 8·L values; X[k1 + S·k2 .. +8·WIDE] lies inside dst (S·L values).
+            unsafe {
+                for w in 0..WIDE {
+                    for j1 in (0..l).step_by(LANES) {
+                        let mut rows = [_mm512_setzero_ps(); LANES];
+                        for (c, row) in rows.iter_mut().enumerate() {
+                            *row = _mm512_loadu_ps(tmp.add(2 * ((k1 + LANES * w + c) * l + j1)));
+                        }
+                        for (jj, v) in transpose8(rows).iter().enumerate() {
+                            _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * (j1 + jj)), *v);
+                        }
+                    }
+                }
+                self.run_slabs(&self.by_cols, slabs, stride);
+                for k2 in 0..l {
+                    for w in 0..WIDE {
+                        let v = _mm512_loadu_ps(slabs.add(w * stride + 2 * LANES * k2));
+                        _mm512_storeu_ps(dst.add(2 * (k1 + LANES * w + s * k2)), v);
+                    }
+                }
+            }
+        }
+    }
+}
