@@ -1,9 +1,8 @@
-//! Fallible buffer allocation and the raw pointer that lets disjoint tiles share one output.
+//! Fallible buffer allocation, per-thread reuse of large buffers, and the raw pointer that lets disjoint tiles share one output.
 
 use std::any::Any;
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::{Mutex, PoisonError};
 
 use crate::{Error, Result};
 
@@ -87,134 +86,95 @@ unsafe impl<T: Send> Send for SyncPtr<T> {}
 // SAFETY: as above.
 unsafe impl<T: Send> Sync for SyncPtr<T> {}
 
-/// Buffers kept from one call to the next, so a hot path does not allocate (and fault in)
-/// fresh memory each time: the four-step's per-thread tiles are 1 MiB each, and faulting
-/// them in afresh cost about 2 ms of a 40 ms one-thread 2^22 transform.
-pub(crate) struct BufferPool<E> {
-    free: Mutex<Vec<Vec<E>>>,
-}
-
-/// Buffers a pool keeps at most (more than any thread pool leases at once).
-const POOL_SIZE: usize = 64;
-
-impl<E: Copy + Default> BufferPool<E> {
-    /// An empty pool.
-    pub(crate) fn new() -> Self {
-        BufferPool {
-            free: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// A buffer of `len` elements with unspecified contents, back in the pool when dropped.
-    pub(crate) fn lease(&self, len: usize, what: &str) -> Result<Lease<'_, E>> {
-        let spare = self.free.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let buf = match spare {
-            Some(buf) if buf.len() >= len => buf,
-            _ => try_filled(len, what)?,
-        };
-        Ok(Lease { buf, len, pool: self })
-    }
-}
-
-/// A buffer leased from a [`BufferPool`]; derefs to its `len` elements.
-pub(crate) struct Lease<'a, E> {
-    buf: Vec<E>,
-    len: usize,
-    pool: &'a BufferPool<E>,
-}
-
-impl<E> Deref for Lease<'_, E> {
-    type Target = [E];
-    fn deref(&self) -> &[E] {
-        &self.buf[..self.len]
-    }
-}
-
-impl<E> DerefMut for Lease<'_, E> {
-    fn deref_mut(&mut self) -> &mut [E] {
-        &mut self.buf[..self.len]
-    }
-}
-
-impl<E> Drop for Lease<'_, E> {
-    fn drop(&mut self) {
-        let mut free = self.pool.free.lock().unwrap_or_else(PoisonError::into_inner);
-        if free.len() < POOL_SIZE {
-            free.push(std::mem::take(&mut self.buf));
-        }
-    }
-}
-
 thread_local! {
-    /// This thread's spare work buffers (see [`reused`]), of any element type.
-    static SPARES: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    /// This thread's spare buffers (see [`take`]), of any element type, with their sizes in bytes.
+    static SPARES: RefCell<Vec<(usize, Box<dyn Any>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Spare buffers one thread keeps at most (the executor's workers lease three at once).
-const SPARES_PER_THREAD: usize = 6;
-/// Largest buffer kept: beyond it a thread would hold on to too much memory between calls.
-const SPARE_MAX_BYTES: usize = 64 << 20;
+/// Buffers this small are not worth keeping (malloc serves them from its free lists).
+const MIN_KEPT_BYTES: usize = 1 << 16;
+/// Most buffers one thread keeps: an exchange's send, receive and output blocks and the
+/// executor's three work buffers per worker.
+const KEPT_PER_THREAD: usize = 6;
 
-/// A work buffer of `len` elements with unspecified contents: one this thread used before
-/// if it has one large enough, else a new one. It goes back to the thread's spares when
-/// dropped.
+/// A buffer of exactly `len` elements: one this thread gave back earlier (see [`give`]) when
+/// one is large enough, its contents then arbitrary values; else a fresh zeroed one.
 ///
-/// The executor's workers lease their lane and scratch buffers here on every call; fresh ones
-/// of a few MiB are faulted in page by page (with 2 MiB pages, zeroed by the kernel), which
-/// took a sixth of the time of a batch of four 2^20-point real transforms.
-pub(crate) fn reused<E: Copy + Default + 'static>(len: usize, what: &str) -> Result<Reused<E>> {
-    if len == 0 {
-        return Ok(Reused { buf: Vec::new(), len });
+/// Fresh buffers of a few MiB and more are faulted in page by page on first touch (and zeroed
+/// by the kernel): for a 64 MiB exchange block as slow as the all-to-all itself, and a sixth of
+/// the time of a batch of four 2^20-point real transforms when the executor's work buffers
+/// were fresh on every call. Buffers are matched by capacity, so one cut to a shorter length
+/// serves a longer request again.
+pub(crate) fn take<E: Copy + Default + 'static>(len: usize, what: &str) -> Result<Vec<E>> {
+    if len.saturating_mul(std::mem::size_of::<E>()) >= MIN_KEPT_BYTES {
+        let found = SPARES
+            .try_with(|spares| {
+                let mut spares = spares.borrow_mut();
+                let best = spares
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, (_, b))| b.downcast_ref::<Vec<E>>().map(|v| (i, v.capacity())))
+                    .filter(|&(_, cap)| cap >= len)
+                    .min_by_key(|&(_, cap)| cap);
+                best.map(|(i, _)| spares.swap_remove(i).1)
+            })
+            .ok()
+            .flatten();
+        if let Some(Ok(mut v)) = found.map(|b| b.downcast::<Vec<E>>()) {
+            v.resize(len, E::default());
+            return Ok(*v);
+        }
     }
-    let spare = SPARES
-        .try_with(|spares| {
-            let mut spares = spares.borrow_mut();
-            let at = spares
-                .iter()
-                .position(|b| b.downcast_ref::<Vec<E>>().is_some_and(|v| v.len() >= len))?;
-            spares.swap_remove(at).downcast::<Vec<E>>().ok()
-        })
-        .ok()
-        .flatten();
-    let buf = match spare {
-        Some(buf) => *buf,
-        None => try_filled(len, what)?,
-    };
-    Ok(Reused { buf, len })
+    try_filled(len, what)
 }
 
-/// A buffer from [`reused`]; derefs to its `len` elements.
-pub(crate) struct Reused<E: 'static> {
-    buf: Vec<E>,
-    len: usize,
+/// Gives a buffer back to this thread's spares (dropping the smallest when they are full).
+pub(crate) fn give<E: 'static>(v: Vec<E>) {
+    let bytes = v.capacity() * std::mem::size_of::<E>();
+    if bytes < MIN_KEPT_BYTES {
+        return;
+    }
+    // A thread being torn down has no spares to return to: the buffer is freed instead.
+    let _ = SPARES.try_with(|spares| {
+        let mut spares = spares.borrow_mut();
+        spares.push((bytes, Box::new(v)));
+        if spares.len() > KEPT_PER_THREAD {
+            let smallest = spares.iter().enumerate().min_by_key(|(_, (b, _))| *b).map(|(i, _)| i);
+            if let Some(i) = smallest {
+                spares.swap_remove(i);
+            }
+        }
+    });
+}
+
+/// Frees every buffer the calling thread keeps.
+pub(crate) fn release() {
+    let _ = SPARES.try_with(|spares| spares.borrow_mut().clear());
+}
+
+/// A buffer from [`take`] that goes back through [`give`] when dropped.
+pub(crate) struct Reused<E: 'static>(Vec<E>);
+
+/// [`take`] as a [`Reused`].
+pub(crate) fn reused<E: Copy + Default + 'static>(len: usize, what: &str) -> Result<Reused<E>> {
+    take(len, what).map(Reused)
 }
 
 impl<E> Deref for Reused<E> {
     type Target = [E];
     fn deref(&self) -> &[E] {
-        &self.buf[..self.len]
+        &self.0
     }
 }
 
 impl<E> DerefMut for Reused<E> {
     fn deref_mut(&mut self) -> &mut [E] {
-        &mut self.buf[..self.len]
+        &mut self.0
     }
 }
 
 impl<E: 'static> Drop for Reused<E> {
     fn drop(&mut self) {
-        let buf = std::mem::take(&mut self.buf);
-        if buf.is_empty() || std::mem::size_of_val(buf.as_slice()) > SPARE_MAX_BYTES {
-            return;
-        }
-        // A thread being torn down has no spares to return to: the buffer is freed instead.
-        let _ = SPARES.try_with(|spares| {
-            let mut spares = spares.borrow_mut();
-            if spares.len() >= SPARES_PER_THREAD {
-                spares.remove(0);
-            }
-            spares.push(Box::new(buf));
-        });
+        give(std::mem::take(&mut self.0));
     }
 }

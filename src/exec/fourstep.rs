@@ -31,7 +31,7 @@ use num_complex::Complex;
 use rayon::prelude::*;
 use rustfft::Fft;
 
-use super::buffer::{BufferPool, SyncPtr};
+use super::buffer::{reused, SyncPtr};
 use super::transpose::{transpose, TRANSPOSE_ROWS};
 use crate::{Float, Result};
 
@@ -60,8 +60,6 @@ pub(crate) struct FourStep<T: Float> {
     bits: u32,
     hi: Vec<Complex<f64>>,
     lo: Vec<Complex<f64>>,
-    /// The passes' per-thread work, scratch and twiddle buffers, kept between calls.
-    buffers: BufferPool<Complex<T>>,
 }
 
 /// The factor of `n` nearest below √n, if it is at least [`MIN_FACTOR`].
@@ -97,7 +95,6 @@ impl<T: Float> FourStep<T> {
             bits,
             hi: roots(n, inverse, (0..=(n >> bits)).map(|q| q << bits)),
             lo: roots(n, inverse, 0..1 << bits),
-            buffers: BufferPool::new(),
         }))
     }
 
@@ -147,10 +144,9 @@ impl<T: Float> FourStep<T> {
         (0..n1.div_ceil(w1)).into_par_iter().try_for_each_init(
             || -> Result<_> {
                 Ok((
-                    self.buffers.lease(w1 * s2, "work buffer")?,
-                    self.buffers.lease(scratch_len(&self.first), "scratch buffer")?,
-                    self.buffers
-                        .lease(TWIDDLE_RUN + n2.div_ceil(TWIDDLE_RUN), "twiddle buffer")?,
+                    reused(w1 * s2, "work buffer")?,
+                    reused(scratch_len(&self.first), "scratch buffer")?,
+                    reused(TWIDDLE_RUN + n2.div_ceil(TWIDDLE_RUN), "twiddle buffer")?,
                 ))
             },
             |bufs, tile| -> Result<()> {
@@ -185,8 +181,8 @@ impl<T: Float> FourStep<T> {
         (0..n2.div_ceil(w2)).into_par_iter().try_for_each_init(
             || -> Result<_> {
                 Ok((
-                    self.buffers.lease(w2 * s1, "work buffer")?,
-                    self.buffers.lease(scratch_len(&self.second), "scratch buffer")?,
+                    reused(w2 * s1, "work buffer")?,
+                    reused(scratch_len(&self.second), "scratch buffer")?,
                 ))
             },
             |bufs, tile| -> Result<()> {

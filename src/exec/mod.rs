@@ -12,7 +12,7 @@ mod fourstep;
 mod kernel;
 mod transpose;
 
-pub(crate) use buffer::{checked_len, try_filled, try_with_capacity};
+pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
 use buffer::{reused, Reused};
 pub(crate) use fourstep::FourStep;
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};

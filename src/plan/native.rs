@@ -2,28 +2,20 @@
 //!
 //! Each function returns `None` where shardfft has no kernel of its own for that length on
 //! this processor, or when the environment variable `SHARDFFT_NO_AVX512` is set (then every
-//! plan is rustfft's or realfft's: for comparisons, and to test both paths).
+//! plan is rustfft's or realfft's, for comparisons).
 
 use std::sync::Arc;
 
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-/// `make()` where shardfft's AVX-512 kernels may be used (x86-64 with AVX-512F, not switched
-/// off), else `None`.
-fn on_avx512<P>(make: impl FnOnce() -> Option<P>) -> Option<P> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        let on = *ON.get_or_init(|| {
-            std::env::var_os("SHARDFFT_NO_AVX512").is_none() && std::arch::is_x86_feature_detected!("avx512f")
-        });
-        if on {
-            return make();
-        }
-    }
-    let _ = make;
-    None
+/// Whether shardfft's AVX-512 kernels may be used: AVX-512F present and not switched off.
+#[cfg(target_arch = "x86_64")]
+fn enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| {
+        std::env::var_os("SHARDFFT_NO_AVX512").is_none() && std::arch::is_x86_feature_detected!("avx512f")
+    })
 }
 
 /// The shortest complex length given to [`Avx512Fft`](super::Avx512Fft): below it rustfft's
@@ -32,40 +24,32 @@ fn on_avx512<P>(make: impl FnOnce() -> Option<P>) -> Option<P> {
 /// (r2c of 128 and 256 reals: 1.4× realfft).
 pub const COMPLEX_MIN_LEN: usize = 512;
 
-/// The f32 complex kernel of length `n`: [`Avx512Fft`](super::Avx512Fft) for powers of two ≥
-/// [`COMPLEX_MIN_LEN`].
+/// The f32 complex kernel of length `n`: [`Avx512Fft`](super::Avx512Fft) for the lengths ≥
+/// [`COMPLEX_MIN_LEN`] it plans (multiples of 64 made of the primes 2, 3 and 5).
 ///
 /// ```
 /// use shardfft::plan::native;
-/// assert!(native::complex(1000, false).is_none()); // not a power of two: rustfft's
+/// assert!(native::complex(1000, false).is_none()); // not a multiple of 64: rustfft's
 /// if let Some(fft) = native::complex(1024, false) {
 ///     assert_eq!(fft.len(), 1024);
 /// }
 /// ```
 pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
-    if n < COMPLEX_MIN_LEN {
-        return None;
+    #[cfg(target_arch = "x86_64")]
+    if n >= COMPLEX_MIN_LEN && enabled() {
+        let direction = if inverse {
+            rustfft::FftDirection::Inverse
+        } else {
+            rustfft::FftDirection::Forward
+        };
+        return super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>);
     }
-    on_avx512(|| {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let direction = if inverse {
-                rustfft::FftDirection::Inverse
-            } else {
-                rustfft::FftDirection::Forward
-            };
-            super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = inverse;
-            None
-        }
-    })
+    let _ = (n, inverse);
+    None
 }
 
-/// The f32 real-to-complex kernel of length `n`: [`Avx512R2c`](super::Avx512R2c) where n/2 is a
-/// power of two ≥ 64.
+/// The f32 real-to-complex kernel of length `n`: [`Avx512R2c`](super::Avx512R2c) where `n` is
+/// even and [`Avx512Fft`](super::Avx512Fft) plans `n/2`.
 ///
 /// ```
 /// use shardfft::plan::native;
@@ -73,27 +57,25 @@ pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
 /// ```
 pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
     #[cfg(target_arch = "x86_64")]
-    return on_avx512(|| super::Avx512R2c::new(n)).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>);
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = n;
-        None
+    if enabled() {
+        return super::Avx512R2c::new(n).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>);
     }
+    let _ = n;
+    None
 }
 
-/// The f32 complex-to-real kernel of length `n`: [`Avx512C2r`](super::Avx512C2r) where n/2 is a
-/// power of two ≥ 64.
+/// The f32 complex-to-real kernel of length `n`: [`Avx512C2r`](super::Avx512C2r) where `n` is
+/// even and [`Avx512Fft`](super::Avx512Fft) plans `n/2`.
 ///
 /// ```
 /// use shardfft::plan::native;
-/// assert!(native::c2r(100).is_none()); // 50 is no power of two: realfft's
+/// assert!(native::c2r(100).is_none()); // 50 is not a multiple of 64: realfft's
 /// ```
 pub fn c2r(n: usize) -> Option<Arc<dyn ComplexToReal<f32>>> {
     #[cfg(target_arch = "x86_64")]
-    return on_avx512(|| super::Avx512C2r::new(n)).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>);
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = n;
-        None
+    if enabled() {
+        return super::Avx512C2r::new(n).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>);
     }
+    let _ = n;
+    None
 }

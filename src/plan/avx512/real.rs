@@ -163,16 +163,17 @@ impl Avx512C2r {
     }
 }
 
-/// The buffer-length checks both directions make, with realfft's errors.
-fn check(real: usize, bins: usize, scratch: usize, len: usize, need: usize) -> Result<(), FftError> {
-    if real != len {
-        return Err(FftError::InputBuffer(len, real));
+/// The buffer-length checks both directions make, with realfft's errors: `input` and
+/// `output` against the lengths the direction wants, `scratch` against the plan's need.
+fn check(input: (usize, usize), output: (usize, usize), scratch: (usize, usize)) -> Result<(), FftError> {
+    if input.0 != input.1 {
+        return Err(FftError::InputBuffer(input.1, input.0));
     }
-    if bins != len / 2 + 1 {
-        return Err(FftError::OutputBuffer(len / 2 + 1, bins));
+    if output.0 != output.1 {
+        return Err(FftError::OutputBuffer(output.1, output.0));
     }
-    if scratch < need {
-        return Err(FftError::ScratchBuffer(need, scratch));
+    if scratch.0 < scratch.1 {
+        return Err(FftError::ScratchBuffer(scratch.1, scratch.0));
     }
     Ok(())
 }
@@ -189,13 +190,8 @@ impl RealToComplex<f32> for Avx512R2c {
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
         let Halves { len, fft, .. } = &self.0;
-        check(
-            input.len(),
-            output.len(),
-            scratch.len(),
-            *len,
-            fft.get_immutable_scratch_len(),
-        )?;
+        let need = fft.get_immutable_scratch_len();
+        check((input.len(), *len), (output.len(), len / 2 + 1), (scratch.len(), need))?;
         let h = len / 2;
         fft.process_immutable_with_scratch(as_complex(input), &mut output[..h], scratch);
         let z0 = output[0];
@@ -238,18 +234,8 @@ impl ComplexToReal<f32> for Avx512C2r {
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
         let Halves { len, fft, .. } = &self.0;
-        check(
-            output.len(),
-            input.len(),
-            scratch.len(),
-            *len,
-            fft.get_immutable_scratch_len(),
-        )
-        .map_err(|e| match e {
-            FftError::InputBuffer(want, got) => FftError::OutputBuffer(want, got),
-            FftError::OutputBuffer(want, got) => FftError::InputBuffer(want, got),
-            other => other,
-        })?;
+        let need = fft.get_immutable_scratch_len();
+        check((input.len(), len / 2 + 1), (output.len(), *len), (scratch.len(), need))?;
         let h = len / 2;
         let (first, last) = (input[0].re, input[h].re);
         input[0] = Complex::new(first + last, first - last);
