@@ -6,7 +6,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-use crate::plan::PlanCache;
+use crate::plan::{BlockSplit, PlanCache};
 
 /// A real floating-point type transforms compute in: `f32` or `f64`.
 ///
@@ -36,6 +36,11 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     fn native_c2r(_n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
         None
     }
+    /// shardfft's own block split of one lane of length `n` for this type, if it has one.
+    #[doc(hidden)]
+    fn native_split(_n: usize, _inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
+        None
+    }
 }
 
 macro_rules! float_impl {
@@ -55,6 +60,9 @@ macro_rules! float_impl {
                 }
                 fn native_c2r(n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
                     crate::plan::$native::c2r(n)
+                }
+                fn native_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
+                    crate::plan::$native::split(n, inverse)
                 }
             )?
         }

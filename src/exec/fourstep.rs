@@ -31,8 +31,10 @@ use num_complex::Complex;
 use rayon::prelude::*;
 use rustfft::Fft;
 
+use super::blocks::run_blocks;
 use super::buffer::{reused, SyncPtr};
 use super::transpose::{transpose, TRANSPOSE_ROWS};
+use crate::plan::BlockSplit;
 use crate::{Float, Result};
 
 /// Lengths from which a lone complex lane is split. Measured on 2 cores (f32, one lane, median
@@ -51,7 +53,72 @@ const TILE_ROW_BYTES: usize = 512;
 const TILE_BYTES: usize = 1 << 20;
 
 /// A planned four-step transform of one length and direction.
-pub(crate) struct FourStep<T: Float> {
+pub(crate) enum FourStep<T: Float> {
+    /// shardfft's own vectorized split (`plan::native::split`), its blocks spread over the cores.
+    Blocks(Arc<dyn BlockSplit<T>>),
+    /// Column tiles through the planned transforms of the two factors (any precision).
+    Columns(ColumnSplit<T>),
+}
+
+impl<T: Float> FourStep<T> {
+    /// The split of a length-`n` transform: shardfft's own where it has one, else the column
+    /// split from [`FOUR_STEP_MIN_LEN`]; `None` when `n` is shorter or has no factor pair
+    /// worth it.
+    pub(crate) fn new(n: usize, inverse: bool) -> Result<Option<Self>> {
+        if let Some(split) = T::native_split(n, inverse) {
+            return Ok(Some(FourStep::Blocks(split)));
+        }
+        if n < FOUR_STEP_MIN_LEN {
+            return Ok(None);
+        }
+        Ok(ColumnSplit::new(n, inverse)?.map(FourStep::Columns))
+    }
+
+    /// Transforms the lane `src[..len_src]` (read through `load`, zero-padded or truncated to
+    /// `n`) into `dst[..n]`, applying `post` (element by element) to the result, using `temp`
+    /// ([`temp_len`](Self::temp_len) elements).
+    ///
+    /// # Safety
+    /// `src` must be valid for reads of `len_src` elements and must not overlap `dst`.
+    pub(crate) unsafe fn run<A, L, P>(
+        &self,
+        src: *const A,
+        len_src: usize,
+        load: &L,
+        dst: &mut [Complex<T>],
+        temp: &mut [Complex<T>],
+        post: &P,
+    ) -> Result<()>
+    where
+        A: Copy + Send + Sync,
+        L: Fn(A) -> Complex<T> + Sync,
+        P: Fn(&mut [Complex<T>]) + Sync,
+    {
+        // SAFETY: forwarded.
+        unsafe {
+            match self {
+                FourStep::Blocks(split) => run_blocks(split.as_ref(), src, len_src, load, dst, temp, post),
+                FourStep::Columns(plan) => plan.run(src, len_src, load, dst, temp, post),
+            }
+        }
+    }
+
+    /// Elements of the temporary [`run`](Self::run) needs.
+    pub(crate) fn temp_len(&self) -> usize {
+        self.len()
+    }
+
+    /// The transform length.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            FourStep::Blocks(split) => split.len(),
+            FourStep::Columns(plan) => plan.n1 * plan.n2,
+        }
+    }
+}
+
+/// The column split of one length and direction.
+pub(crate) struct ColumnSplit<T: Float> {
     n1: usize,
     n2: usize,
     /// The `n2`-point transform of pass 1 and the `n1`-point transform of pass 2.
@@ -79,15 +146,15 @@ fn roots(n: usize, inverse: bool, ms: impl Iterator<Item = usize>) -> Vec<Comple
     .collect()
 }
 
-impl<T: Float> FourStep<T> {
+impl<T: Float> ColumnSplit<T> {
     /// The split of a length-`n` transform, or `None` when `n` has no factor pair worth it.
-    pub(crate) fn new(n: usize, inverse: bool) -> Result<Option<Self>> {
+    fn new(n: usize, inverse: bool) -> Result<Option<Self>> {
         let Some((n1, n2)) = split(n) else {
             return Ok(None);
         };
         let plans = T::plans();
         let bits = (usize::BITS - n.leading_zeros()).div_ceil(2);
-        Ok(Some(FourStep {
+        Ok(Some(ColumnSplit {
             n1,
             n2,
             first: plans.complex(n2, inverse)?,
@@ -117,7 +184,7 @@ impl<T: Float> FourStep<T> {
     ///
     /// # Safety
     /// `src` must be valid for reads of `len_src` elements and must not overlap `dst`.
-    pub(crate) unsafe fn run<A, L, P>(
+    unsafe fn run<A, L, P>(
         &self,
         src: *const A,
         len_src: usize,
@@ -248,11 +315,6 @@ impl<T: Float> FourStep<T> {
         }
     }
 
-    /// Elements of the temporary [`run`](Self::run) needs.
-    pub(crate) fn temp_len(&self) -> usize {
-        self.n1 * self.n2
-    }
-
     /// `w_n^m` for `m < n`, from the f64 tables, rounded to `T`.
     fn root(&self, m: usize) -> Complex<T> {
         let w = self.hi[m >> self.bits] * self.lo[m & ((1usize << self.bits) - 1)];
@@ -285,11 +347,6 @@ impl<T: Float> FourStep<T> {
             }
         }
     }
-
-    /// The transform length.
-    pub(crate) fn len(&self) -> usize {
-        self.n1 * self.n2
-    }
 }
 
 #[cfg(test)]
@@ -297,9 +354,9 @@ mod tests {
     use super::*;
     use rustfft::FftPlanner;
 
-    /// ‖four-step − rustfft‖ / ‖rustfft‖ for one lane of `len_src` values padded or cut to `n`.
-    fn error<T: Float>(n: usize, len_src: usize, inverse: bool) -> f64 {
-        let plan = FourStep::<T>::new(n, inverse).unwrap().expect("a split");
+    /// ‖plan − rustfft‖ / ‖rustfft‖ for one lane of `len_src` values padded or cut to `n`.
+    fn error<T: Float>(plan: &FourStep<T>, len_src: usize, inverse: bool) -> f64 {
+        let n = plan.len();
         let src: Vec<Complex<T>> = (0..len_src)
             .map(|j| {
                 let h = (j as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
@@ -344,14 +401,40 @@ mod tests {
         (num / den).sqrt()
     }
 
+    fn columns<T: Float>(n: usize, inverse: bool) -> FourStep<T> {
+        FourStep::Columns(ColumnSplit::new(n, inverse).unwrap().expect("a split"))
+    }
+
     #[test]
     fn matches_rustfft_with_padding_truncation_and_post() {
         for (n, len_src) in [(64 * 64, 4096), (64 * 96, 5000), (128 * 131, 20000), (96 * 100, 9600)] {
             for inverse in [false, true] {
-                let e64 = error::<f64>(n, len_src, inverse);
-                let e32 = error::<f32>(n, len_src, inverse);
+                let e64 = error::<f64>(&columns(n, inverse), len_src, inverse);
+                let e32 = error::<f32>(&columns(n, inverse), len_src, inverse);
                 assert!(e64 < 1e-14, "f64 n={n} len={len_src} inverse={inverse}: {e64:e}");
                 assert!(e32 < 2e-6, "f32 n={n} len={len_src} inverse={inverse}: {e32:e}");
+            }
+        }
+    }
+
+    /// The native block split where this processor has one (AVX-512), run over every core.
+    #[test]
+    fn block_split_matches_rustfft_with_padding_truncation_and_post() {
+        for (n, len_src) in [
+            (1 << 17, 1 << 17),
+            (1 << 18, 200_001),
+            (3 << 17, 1 << 19),
+            (1 << 20, 1_000_000),
+        ] {
+            for inverse in [false, true] {
+                let Some(split) = f32::native_split(n, inverse) else {
+                    return;
+                };
+                let e = error::<f32>(&FourStep::Blocks(split), len_src, inverse);
+                assert!(
+                    e < 4.0 * f32::EPSILON as f64 * (n as f64).log2(),
+                    "n={n} len={len_src} inverse={inverse}: {e:e}"
+                );
             }
         }
     }

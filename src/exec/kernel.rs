@@ -6,7 +6,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::{Fft, FftDirection};
 
-use super::fourstep::{FourStep, FOUR_STEP_MIN_LEN};
+use super::fourstep::FourStep;
 use crate::{Float, Result};
 
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
@@ -28,7 +28,7 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
     fn apply_inplace(&self, _data: &mut [Self::In], _scratch: &mut [Complex<T>]) {}
     /// The four-step split that runs one lane of this kernel on every core, for kernels long
-    /// enough to want one (complex kernels of composite length ≥ [`FOUR_STEP_MIN_LEN`]).
+    /// enough to want one (long complex kernels of composite length, see [`FourStep::new`]).
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
         Ok(None)
     }
@@ -60,9 +60,6 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
         self.0.process_with_scratch(data, &mut scratch[..need]);
     }
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
-        if self.0.len() < FOUR_STEP_MIN_LEN {
-            return Ok(None);
-        }
         T::plans().four_step(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
     }
 }

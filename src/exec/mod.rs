@@ -7,11 +7,13 @@
 //! into a contiguous work buffer, transformed there, and scattered back the same way. Tiles run
 //! in parallel on rayon's pool; each worker owns its work and scratch buffers.
 
+mod blocks;
 mod buffer;
 mod fourstep;
 mod kernel;
 mod transpose;
 
+pub(crate) use blocks::prefetch;
 pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
 use buffer::{reused, Reused};
 pub(crate) use fourstep::FourStep;

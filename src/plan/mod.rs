@@ -12,7 +12,10 @@ use crate::{Float, Result};
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
+mod block_split;
 pub mod native;
+
+pub use block_split::{BlockSplit, LaneReader};
 
 #[cfg(target_arch = "x86_64")]
 pub use avx512::{Avx512C2r, Avx512Fft, Avx512R2c};

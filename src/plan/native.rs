@@ -79,3 +79,23 @@ pub fn c2r(n: usize) -> Option<Arc<dyn ComplexToReal<f32>>> {
     let _ = n;
     None
 }
+
+/// The f32 block split of one lane of `n` points that the four-step runs on every core: the
+/// AVX-512 kernels' two-halves split ([`BlockSplit`](super::BlockSplit)) for lengths of at
+/// least 2^17 made of 2, 3 and 5 whose factors near √n are multiples of 64.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert!(native::split(1 << 10, false).is_none()); // short lanes are not split
+/// if let Some(split) = native::split(1 << 20, true) {
+///     assert_eq!(split.len(), 1 << 20);
+/// }
+/// ```
+pub fn split(n: usize, inverse: bool) -> Option<Arc<dyn super::BlockSplit<f32>>> {
+    #[cfg(target_arch = "x86_64")]
+    if enabled() {
+        return super::avx512::block_split(n, inverse);
+    }
+    let _ = (n, inverse);
+    None
+}

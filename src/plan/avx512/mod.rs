@@ -11,6 +11,20 @@ mod split;
 
 pub use real::{Avx512C2r, Avx512R2c};
 
+use std::sync::Arc;
+
+use super::BlockSplit;
+
+/// The block split of a lone lane of `n` points (at least 2^17, made of 2, 3 and 5, with
+/// factors near √n that are multiples of 64), for the four-step to run on every core.
+pub(super) fn block_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<f32>>> {
+    if n < split::SPLIT_MIN_LEN || !std::arch::is_x86_feature_detected!("avx512f") {
+        return None;
+    }
+    let plan = split::Split::new(n, if inverse { 1.0 } else { -1.0 })?;
+    Some(Arc::new(plan))
+}
+
 use std::f64::consts::TAU;
 
 use num_complex::Complex;
