@@ -150,23 +150,25 @@ impl Split {
         }
     }
 
-    /// Runs `columns` on each of the `WIDE` slabs at `slabs` (slab `w` at `w·stride` floats),
-    /// leaving each result in its own slab (the ping-pong slab is the one after them).
+    /// Runs `columns` on each of the `WIDE` slabs at `slabs` (slab `w` at `w·stride` floats,
+    /// the ping-pong slab after them); returns where each result lies. A result that ends in
+    /// the ping-pong slab stays there, and the slab it came from becomes the next ping-pong
+    /// slab, so an odd number of passes (512-point columns take three) costs no copy back.
     ///
     /// # Safety
     /// AVX-512F; `slabs` valid for `(WIDE + 1)·stride` floats, `stride ≥ 16·columns.len`.
-    unsafe fn run_slabs(&self, columns: &Columns, slabs: *mut f32, stride: usize) {
-        let spare = slabs.wrapping_add(WIDE * stride);
-        for w in 0..WIDE {
-            let slab = slabs.wrapping_add(w * stride);
+    unsafe fn run_slabs(&self, columns: &Columns, slabs: *mut f32, stride: usize) -> [*mut f32; WIDE] {
+        let mut spare = slabs.wrapping_add(WIDE * stride);
+        let mut homes = [slabs; WIDE];
+        for (w, home) in homes.iter_mut().enumerate() {
+            *home = slabs.wrapping_add(w * stride);
             // SAFETY: forwarded; slab `w` and the spare slab are distinct.
-            unsafe {
-                let res = columns.run(self.inverse, slab, spare);
-                if res != slab {
-                    std::ptr::copy_nonoverlapping(res, slab, 2 * LANES * columns.len);
-                }
+            let res = unsafe { columns.run(self.inverse, *home, spare) };
+            if res == spare {
+                std::mem::swap(home, &mut spare);
             }
         }
+        homes
     }
 
     /// Phase-1 block `block`: columns `j1 = 64·block..+64` of the lane (as `S` rows of `L`)
@@ -200,13 +202,13 @@ impl Split {
                     _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * j2), v);
                 }
             }
-            self.run_slabs(&self.by_rows, slabs, stride);
+            let homes = self.run_slabs(&self.by_rows, slabs, stride);
             for k1 in 0..s {
                 let near = _mm512_loadu_ps(self.near.as_ptr().add(2 * LANES * k1));
                 for w in 0..WIDE {
                     let far = self.far.as_ptr().add(2 * s * (WIDE * block + w)) as *const f64;
                     let far = _mm512_castpd_ps(_mm512_set1_pd(far.add(k1).read_unaligned()));
-                    let v = _mm512_loadu_ps(slabs.add(w * stride + 2 * LANES * k1));
+                    let v = _mm512_loadu_ps(homes[w].add(2 * LANES * k1));
                     let v = cmul_interleaved(v, cmul_interleaved(near, far));
                     _mm512_storeu_ps(tmp.add(2 * (k1 * l + j1 + LANES * w)), v);
                 }
@@ -245,11 +247,11 @@ impl Split {
                     }
                 }
             }
-            self.run_slabs(&self.by_cols, slabs, stride);
+            let homes = self.run_slabs(&self.by_cols, slabs, stride);
             for k2 in 0..l {
                 let out = dst.add(2 * (k1 + s * k2));
                 for w in 0..WIDE {
-                    let v = _mm512_loadu_ps(slabs.add(w * stride + 2 * LANES * k2));
+                    let v = _mm512_loadu_ps(homes[w].add(2 * LANES * k2));
                     _mm512_storeu_ps(out.add(2 * LANES * w), v);
                 }
                 post(std::slice::from_raw_parts_mut(out as *mut Complex<f32>, LANES * WIDE));
