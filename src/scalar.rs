@@ -41,6 +41,11 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     fn native_split(_n: usize, _inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
         None
     }
+    /// How many lanes shardfft's own complex kernel of length `n` wants per call (1 if none).
+    #[doc(hidden)]
+    fn native_lanes_per_call(_n: usize) -> usize {
+        1
+    }
 }
 
 macro_rules! float_impl {
@@ -63,6 +68,9 @@ macro_rules! float_impl {
                 }
                 fn native_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
                     crate::plan::$native::split(n, inverse)
+                }
+                fn native_lanes_per_call(n: usize) -> usize {
+                    crate::plan::$native::lanes_per_call(n)
                 }
             )?
         }

@@ -1,6 +1,7 @@
 //! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
 //! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
-//! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5, every way of calling them (in place, out of place, immutable, several
+//! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5 (the batch
+//! kernel at lengths that are not multiples of 64, with leftover lanes), every way of calling them (in place, out of place, immutable, several
 //! lanes at once), and the buffer-length errors of the real ones.
 //!
 //! On a processor without AVX-512F the kernels do not exist (`new` gives `None`); these tests
@@ -12,7 +13,7 @@ mod common;
 use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
 use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
-use shardfft::plan::{Avx512C2r, Avx512Fft, Avx512R2c};
+use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c};
 use shardfft::Complex;
 
 type C32 = Complex<f32>;
@@ -98,6 +99,61 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
                 let err = rel(lane, want);
                 let what = || format!("Avx512Fft n={n} inverse={inverse}");
                 worst.record::<f32>("native c2c", n, err, what);
+                check_err(err, bound::<f32>(n), rng.seed, what);
+            }
+        }
+    }
+    worst.print("native_kernels");
+}
+
+/// The batch kernel at lengths the whole-lane kernel cannot take, with lane counts that leave
+/// 0 to 7 lanes over for rustfft.
+#[test]
+fn batch_kernel_matches_the_dft_with_any_lane_count() {
+    if !has_avx512() {
+        return;
+    }
+    for n in [0, 4, 12, 20, 1001, 8 * 7] {
+        assert!(Avx512BatchFft::new(n, FftDirection::Forward).is_none(), "n={n}");
+    }
+    let mut rng = TestRng::new("native batch");
+    let mut worst = Worst::default();
+    for (n, lanes) in [
+        (8, 9),
+        (24, 8),
+        (40, 17),
+        (120, 3),
+        (360, 16),
+        (1000, 11),
+        (6000, 8),
+        (12000, 9),
+    ] {
+        for inverse in [false, true] {
+            let dir = if inverse {
+                FftDirection::Inverse
+            } else {
+                FftDirection::Forward
+            };
+            let fft = Avx512BatchFft::new(n, dir).expect("planned");
+            assert_eq!((fft.len(), fft.fft_direction()), (n, dir));
+            let x64: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
+            let want: Vec<Vec<C64>> = x64.iter().map(|x| reference(x, inverse)).collect();
+            let x: Vec<C32> = x64.iter().flat_map(|x| to32(x)).collect();
+            let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
+
+            let mut inplace = x.clone();
+            fft.process_with_scratch(&mut inplace, &mut scratch);
+            let mut oop = vec![C32::default(); n * lanes];
+            fft.process_outofplace_with_scratch(&mut x.clone(), &mut oop, &mut scratch);
+            let mut immutable = vec![C32::default(); n * lanes];
+            fft.process_immutable_with_scratch(&x, &mut immutable, &mut scratch);
+            assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
+            assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
+
+            for (lane, want) in inplace.chunks_exact(n).zip(&want) {
+                let err = rel(lane, want);
+                let what = || format!("Avx512BatchFft n={n} lanes={lanes} inverse={inverse}");
+                worst.record::<f32>("native batch c2c", n, err, what);
                 check_err(err, bound::<f32>(n), rng.seed, what);
             }
         }
@@ -207,4 +263,36 @@ fn real_transforms_report_wrong_buffer_lengths() {
         Err(FftError::OutputBuffer(256, 254))
     ));
     assert!(r2c.process_with_scratch(&mut real, &mut bins, &mut scratch).is_ok());
+}
+
+/// Through the public API: batches along the last axis (contiguous lanes in groups of eight)
+/// and along the first (strided tiles) at lengths the batch kernel takes, with lane counts that
+/// are not multiples of eight.
+#[test]
+fn batched_lengths_through_fft_along_either_axis() {
+    let mut rng = TestRng::new("native batch fft");
+    for (n, lanes) in [(40, 29), (200, 9), (1000, 19)] {
+        let x64 = ndarray::Array2::from_shape_simple_fn((lanes, n), || rng.cnormal()).into_dyn();
+        let x = x64.mapv(|v| C32::new(v.re as f32, v.im as f32));
+        for (axis, len) in [(1, n), (0, lanes)] {
+            let got = shardfft::fft(&x, None, axis as isize, shardfft::Norm::Backward).unwrap();
+            let want = dft_axis(&x64, axis, len, false);
+            let err = rel_l2(&got, &want);
+            check_err(err, bound::<f32>(len), rng.seed, || {
+                format!("fft n={n} lanes={lanes} axis={axis}")
+            });
+            let back = shardfft::ifft(&got, None, axis as isize, shardfft::Norm::Backward).unwrap();
+            let err = rel_l2(&back, &x64);
+            check_err(err, 2.0 * bound::<f32>(len), rng.seed, || {
+                format!("ifft(fft) n={n} axis={axis}")
+            });
+        }
+    }
+    let xt = ndarray::Array2::from_shape_simple_fn((1000, 19), || rng.cnormal());
+    let x = xt.mapv(|v| C32::new(v.re as f32, v.im as f32)).into_dyn();
+    let got = shardfft::fft(&x, None, 0, shardfft::Norm::Backward).unwrap();
+    let err = rel_l2(&got, &dft_axis(&xt.into_dyn(), 0, 1000, false));
+    check_err(err, bound::<f32>(1000), rng.seed, || {
+        "fft n=1000 along axis 0 of 1000 x 19".into()
+    });
 }

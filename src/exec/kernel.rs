@@ -27,6 +27,11 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
     fn apply_inplace(&self, _data: &mut [Self::In], _scratch: &mut [Complex<T>]) {}
+    /// Lanes the kernel wants per [`apply_inplace`](Self::apply_inplace) call (it is correct
+    /// for any count; fewer may run slower).
+    fn lanes_per_call(&self) -> usize {
+        1
+    }
     /// The four-step split that runs one lane of this kernel on every core, for kernels long
     /// enough to want one (long complex kernels of composite length, see [`FourStep::new`]).
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
@@ -58,6 +63,9 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let need = self.0.get_inplace_scratch_len();
         self.0.process_with_scratch(data, &mut scratch[..need]);
+    }
+    fn lanes_per_call(&self) -> usize {
+        T::native_lanes_per_call(self.0.len())
     }
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
         T::plans().four_step(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)

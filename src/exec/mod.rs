@@ -250,7 +250,10 @@ where
     let n_out = kernel.out_len();
     let lane_bytes = n_in.max(1) * std::mem::size_of::<K::In>().max(1);
     let (tile_lanes, tiles_per_block) = if grid.inner == 1 {
-        ((TILE_BYTES / lane_bytes).clamp(1, grid.outer.max(1)), 1)
+        // Whole groups of the lanes the kernel takes per call.
+        let per_call = kernel.lanes_per_call().max(1);
+        let lanes = (TILE_BYTES / lane_bytes).max(1).next_multiple_of(per_call);
+        (lanes.clamp(1, grid.outer.max(1)), 1)
     } else {
         let cols = (STRIDED_TILE_BYTES / lane_bytes)
             .clamp(MIN_TILE_COLS, MAX_TILE_COLS)
@@ -374,29 +377,42 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     P: Fn(&mut [K::Out]),
 {
     let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
-    for lane in first..first + count.min(grid.outer - first) {
-        let src_lane = unsafe { src.0.add(lane * grid.len_in) };
-        let out_ptr = unsafe { dst.0.add(lane * n_out) };
-        if in_place::<T, K>() {
-            // SAFETY: `K::In` and `K::Out` are the same type; the lane is this tile's alone.
-            let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, n_in) };
+    let end = first + count.min(grid.outer - first);
+    if in_place::<T, K>() {
+        // Groups of the lanes the kernel takes per call (one, or eight for kernels that
+        // vectorize across lanes), each gathered straight into the destination.
+        let group = kernel.lanes_per_call().max(1);
+        for start in (first..end).step_by(group) {
+            let lanes = group.min(end - start);
+            let src_lane = unsafe { src.0.add(start * grid.len_in) };
+            let out_ptr = unsafe { dst.0.add(start * n_out) };
+            // SAFETY: `K::In` and `K::Out` are the same type; the lanes are this tile's alone.
+            let data = unsafe { std::slice::from_raw_parts_mut(out_ptr as *mut K::In, lanes * n_in) };
             if !std::ptr::addr_eq(src_lane, out_ptr) {
                 unsafe { gather_lanes(src_lane, grid.len_in, data, n_in, load) };
             }
             kernel.apply_inplace(data, &mut work.scratch);
-        } else {
-            let input = &mut work.input[..n_in];
-            unsafe { gather_lanes(src_lane, grid.len_in, input, n_in, load) };
-            if !grid.dst_init {
-                for i in 0..n_out {
-                    // SAFETY: inside this tile's destination lanes, which no other tile touches.
-                    unsafe { out_ptr.add(i).write(K::Out::default()) };
-                }
+            for lane in 0..lanes {
+                // SAFETY: every element of the lane's destination is now initialized.
+                post(unsafe { std::slice::from_raw_parts_mut(out_ptr.add(lane * n_out), n_out) });
             }
-            // SAFETY: initialized (by the caller or just above), exclusively this tile's.
-            let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) };
-            kernel.apply(input, output, &mut work.scratch);
         }
+        return;
+    }
+    for lane in first..end {
+        let src_lane = unsafe { src.0.add(lane * grid.len_in) };
+        let out_ptr = unsafe { dst.0.add(lane * n_out) };
+        let input = &mut work.input[..n_in];
+        unsafe { gather_lanes(src_lane, grid.len_in, input, n_in, load) };
+        if !grid.dst_init {
+            for i in 0..n_out {
+                // SAFETY: inside this tile's destination lanes, which no other tile touches.
+                unsafe { out_ptr.add(i).write(K::Out::default()) };
+            }
+        }
+        // SAFETY: initialized (by the caller or just above), exclusively this tile's.
+        let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) };
+        kernel.apply(input, output, &mut work.scratch);
         // SAFETY: every element of the lane's destination is now initialized.
         post(unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) });
     }

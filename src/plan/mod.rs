@@ -18,7 +18,7 @@ pub mod native;
 pub use block_split::{BlockSplit, LaneReader};
 
 #[cfg(target_arch = "x86_64")]
-pub use avx512::{Avx512C2r, Avx512Fft, Avx512R2c};
+pub use avx512::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c};
 
 /// The planners and what they made, behind one lock.
 struct Planners<T: Float> {

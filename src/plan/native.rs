@@ -24,28 +24,87 @@ fn enabled() -> bool {
 /// (r2c of 128 and 256 reals: 1.4× realfft).
 pub const COMPLEX_MIN_LEN: usize = 512;
 
+/// The shortest length given to [`Avx512BatchFft`](super::Avx512BatchFft), which takes the
+/// lengths [`Avx512Fft`](super::Avx512Fft) does not (not multiples of 64) when they have a
+/// factor 5 or exceed 512. Measured in cache, one core, time against rustfft's: 40 0.55–0.68,
+/// 80 0.90, 200 0.57, 360 0.93–1.2, 480 0.83, 600 0.87, 1000 0.64–0.72, 2000 0.63–0.74, 6000
+/// 0.87, 10000 0.74–0.93; but rustfft's hard-coded butterflies win at 8–32 (1.05–1.8), 48
+/// (1.6), 72 (1.35), and at the multiples of 64 below [`COMPLEX_MIN_LEN`] (64–320: 1.1–1.5).
+pub const BATCH_MIN_LEN: usize = 40;
+
+/// Which of shardfft's complex kernels takes length `n`, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ComplexKernel {
+    WholeLanes,
+    Batched,
+}
+
+fn complex_kernel(n: usize) -> Option<ComplexKernel> {
+    #[cfg(target_arch = "x86_64")]
+    if enabled() {
+        if n >= COMPLEX_MIN_LEN && super::avx512::whole_lanes(n) {
+            return Some(ComplexKernel::WholeLanes);
+        }
+        let wanted = !n.is_multiple_of(64) && (n.is_multiple_of(5) || n > 512);
+        if n >= BATCH_MIN_LEN && wanted && super::avx512::batched_lanes(n) {
+            return Some(ComplexKernel::Batched);
+        }
+    }
+    let _ = n;
+    None
+}
+
 /// The f32 complex kernel of length `n`: [`Avx512Fft`](super::Avx512Fft) for the lengths ≥
-/// [`COMPLEX_MIN_LEN`] it plans (multiples of 64 made of the primes 2, 3 and 5).
+/// [`COMPLEX_MIN_LEN`] it plans (multiples of 64 made of the primes 2, 3 and 5), else
+/// [`Avx512BatchFft`](super::Avx512BatchFft) for the other multiples of 8 made of them from
+/// [`BATCH_MIN_LEN`] that have a factor 5 or exceed 512.
 ///
 /// ```
 /// use shardfft::plan::native;
-/// assert!(native::complex(1000, false).is_none()); // not a multiple of 64: rustfft's
-/// if let Some(fft) = native::complex(1024, false) {
-///     assert_eq!(fft.len(), 1024);
+/// assert!(native::complex(1001, false).is_none()); // 7 · 11 · 13: rustfft's
+/// if let Some(fft) = native::complex(1000, false) {
+///     assert_eq!(fft.len(), 1000);
 /// }
 /// ```
 pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
+    let kernel = complex_kernel(n)?;
     #[cfg(target_arch = "x86_64")]
-    if n >= COMPLEX_MIN_LEN && enabled() {
+    {
         let direction = if inverse {
             rustfft::FftDirection::Inverse
         } else {
             rustfft::FftDirection::Forward
         };
-        return super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>);
+        match kernel {
+            ComplexKernel::WholeLanes => {
+                super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
+            }
+            ComplexKernel::Batched => {
+                super::Avx512BatchFft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
+            }
+        }
     }
-    let _ = (n, inverse);
-    None
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (kernel, inverse);
+        None
+    }
+}
+
+/// How many lanes the f32 complex kernel of length `n` wants per call: 8 for
+/// [`Avx512BatchFft`](super::Avx512BatchFft) (fewer go to rustfft), else 1.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert_eq!(native::lanes_per_call(1001), 1);
+/// assert!([1, 8].contains(&native::lanes_per_call(1000)));
+/// ```
+pub fn lanes_per_call(n: usize) -> usize {
+    if complex_kernel(n) == Some(ComplexKernel::Batched) {
+        8
+    } else {
+        1
+    }
 }
 
 /// The f32 real-to-complex kernel of length `n`: [`Avx512R2c`](super::Avx512R2c) where `n` is

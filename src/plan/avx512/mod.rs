@@ -5,10 +5,12 @@
 //! [`rustfft::Fft`], so the planner hands it out wherever a rustfft plan would go (batched
 //! lanes, the four-step's factors, the real transforms' inner FFT, convolutions, gradients).
 
+mod batch;
 mod passes;
 mod real;
 mod split;
 
+pub use batch::Avx512BatchFft;
 pub use real::{Avx512C2r, Avx512R2c};
 
 use std::sync::Arc;
@@ -170,6 +172,16 @@ impl Avx512Fft {
         );
         len / self.len
     }
+}
+
+/// Whether [`Avx512Fft`] plans `len` (a multiple of 64 made of 2, 3 and 5).
+pub(super) fn whole_lanes(len: usize) -> bool {
+    len.is_multiple_of(Avx512Fft::MIN_LEN) && strided_radices(len / 8).is_some()
+}
+
+/// Whether [`Avx512BatchFft`] plans `len` (a multiple of 8 made of 2, 3 and 5).
+pub(super) fn batched_lanes(len: usize) -> bool {
+    len.is_multiple_of(passes::LANES) && strided_radices(len).is_some()
 }
 
 /// `w_l^{±m}` (the sign of the exponent's `i` is `sign`), computed in f64 with `m` reduced

@@ -27,7 +27,8 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    fn new(len: usize, sign: f64) -> Option<Self> {
+    /// The plan for columns of `len` points (`len` a multiple of 8 made of 2, 3 and 5).
+    pub(super) fn new(len: usize, sign: f64) -> Option<Self> {
         let radices = strided_radices(len)?;
         Some(Columns {
             len,
@@ -39,7 +40,7 @@ impl Columns {
     ///
     /// # Safety
     /// AVX-512F; `a` and `b` valid for `8·len` complex values each, not overlapping.
-    unsafe fn run(&self, inverse: bool, a: *mut f32, b: *mut f32) -> *mut f32 {
+    pub(super) unsafe fn run(&self, inverse: bool, a: *mut f32, b: *mut f32) -> *mut f32 {
         let (mut from, mut to) = (a, b);
         for pass in &self.passes {
             // SAFETY: the caller's contract; `from` and `to` are the two distinct slabs.
@@ -205,10 +206,10 @@ impl Split {
             let homes = self.run_slabs(&self.by_rows, slabs, stride);
             for k1 in 0..s {
                 let near = _mm512_loadu_ps(self.near.as_ptr().add(2 * LANES * k1));
-                for w in 0..WIDE {
+                for (w, home) in homes.iter().enumerate() {
                     let far = self.far.as_ptr().add(2 * s * (WIDE * block + w)) as *const f64;
                     let far = _mm512_castpd_ps(_mm512_set1_pd(far.add(k1).read_unaligned()));
-                    let v = _mm512_loadu_ps(homes[w].add(2 * LANES * k1));
+                    let v = _mm512_loadu_ps(home.add(2 * LANES * k1));
                     let v = cmul_interleaved(v, cmul_interleaved(near, far));
                     _mm512_storeu_ps(tmp.add(2 * (k1 * l + j1 + LANES * w)), v);
                 }
@@ -250,8 +251,8 @@ impl Split {
             let homes = self.run_slabs(&self.by_cols, slabs, stride);
             for k2 in 0..l {
                 let out = dst.add(2 * (k1 + s * k2));
-                for w in 0..WIDE {
-                    let v = _mm512_loadu_ps(homes[w].add(2 * LANES * k2));
+                for (w, home) in homes.iter().enumerate() {
+                    let v = _mm512_loadu_ps(home.add(2 * LANES * k2));
                     _mm512_storeu_ps(out.add(2 * LANES * w), v);
                 }
                 post(std::slice::from_raw_parts_mut(out as *mut Complex<f32>, LANES * WIDE));

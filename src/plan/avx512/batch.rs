@@ -1,0 +1,202 @@
+//! Complex f32 FFTs of lengths the whole-lane passes cannot take (not a multiple of 64), eight lanes at a time.
+//!
+//! Eight lanes are transposed (8×8 blocks in registers) into an `n × 8` slab, so each vector
+//! holds one point of every lane; the strided passes of `split.rs` then run on the slab as on
+//! any eight columns, and the results are transposed back. Every pass is vectorized, whatever
+//! `n` is, as long as it is a multiple of 8 made of 2, 3 and 5 (1000, 40, 360, 6000, ...).
+//! Calls with fewer than eight lanes left go to rustfft.
+
+use std::arch::x86_64::*;
+use std::sync::Arc;
+
+use num_complex::Complex;
+use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
+
+use super::passes::{transpose8, LANES};
+use super::split::Columns;
+
+/// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F that transforms its
+/// lanes eight at a time, for lengths that are multiples of 8 with no prime factor above 5.
+///
+/// ```
+/// use rustfft::Fft;
+/// use shardfft::plan::Avx512BatchFft;
+/// use shardfft::Complex;
+///
+/// if let Some(fft) = Avx512BatchFft::new(1000, rustfft::FftDirection::Forward) {
+///     let mut x = vec![Complex::new(1.0f32, 0.0); 8 * 1000]; // eight lanes of ones
+///     fft.process(&mut x);
+///     assert!((x[1000] - Complex::new(1000.0, 0.0)).norm() < 1e-3); // lane 1's DC bin
+///     assert!(x[1001].norm() < 1e-3);
+/// }
+/// ```
+pub struct Avx512BatchFft {
+    len: usize,
+    direction: FftDirection,
+    columns: Columns,
+    /// rustfft's plan, for the lanes left over when fewer than eight remain.
+    single: Arc<dyn Fft<f32>>,
+}
+
+impl Avx512BatchFft {
+    /// The plan for `len`, or `None` when `len` is not a multiple of 8 made of the primes 2, 3
+    /// and 5, or this processor lacks AVX-512F.
+    pub fn new(len: usize, direction: FftDirection) -> Option<Self> {
+        if len == 0 || !len.is_multiple_of(LANES) || !std::arch::is_x86_feature_detected!("avx512f") {
+            return None;
+        }
+        let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
+        Some(Avx512BatchFft {
+            len,
+            direction,
+            columns: Columns::new(len, sign)?,
+            single: FftPlanner::new().plan_fft(len, direction),
+        })
+    }
+
+    /// Floats of one slab of eight lanes.
+    fn slab(&self) -> usize {
+        2 * LANES * self.len
+    }
+
+    /// Every lane of `src` into the same lane of `dst` (`src == dst`: in place).
+    fn run_lanes(&self, src: *const Complex<f32>, dst: *mut Complex<f32>, lanes: usize, scratch: &mut [Complex<f32>]) {
+        let n = self.len;
+        assert!(
+            scratch.len() >= self.scratch_len(),
+            "Avx512BatchFft: scratch of {} < {}",
+            scratch.len(),
+            self.scratch_len()
+        );
+        let (slabs, rest) = scratch.split_at_mut(2 * LANES * n);
+        let slabs = slabs.as_mut_ptr() as *mut f32;
+        let groups = lanes / LANES;
+        for group in 0..groups {
+            let offset = group * LANES * n;
+            // SAFETY: the callers pass buffers of `lanes · n` values; the slabs are a separate
+            // borrow; AVX-512F was detected when the plan was made.
+            unsafe { self.run_group(src.add(offset) as *const f32, dst.add(offset) as *mut f32, slabs) };
+        }
+        let done = groups * LANES * n;
+        let left = (lanes - groups * LANES) * n;
+        if left > 0 {
+            // SAFETY: lanes `groups·8..lanes` of both buffers, inside them (the callers' lengths).
+            unsafe {
+                let out = std::slice::from_raw_parts_mut(dst.add(done), left);
+                if std::ptr::eq(src, dst) {
+                    self.single.process_with_scratch(out, rest);
+                } else {
+                    let input = std::slice::from_raw_parts(src.add(done), left);
+                    self.single.process_immutable_with_scratch(input, out, rest);
+                }
+            }
+        }
+    }
+
+    /// Eight lanes from `src` into `dst` (which may be equal) through the two slabs at `slabs`.
+    ///
+    /// # Safety
+    /// AVX-512F; `src` and `dst` valid for `8·len` complex values, `slabs` for two slabs.
+    #[target_feature(enable = "avx512f")]
+    unsafe fn run_group(&self, src: *const f32, dst: *mut f32, slabs: *mut f32) {
+        let n = self.len;
+        let (a, b) = (slabs, slabs.wrapping_add(self.slab()));
+        // SAFETY: lane c's values j..j+8 lie at 2·(c·n + j) floats in `src` and `dst`; slab
+        // row j (eight lanes' value j) at 16·j floats in `a` and `b` (the caller's contract).
+        unsafe {
+            for j in (0..n).step_by(LANES) {
+                let mut rows = [_mm512_setzero_ps(); LANES];
+                for (c, row) in rows.iter_mut().enumerate() {
+                    *row = _mm512_loadu_ps(src.add(2 * (c * n + j)));
+                }
+                for (jj, v) in transpose8(rows).iter().enumerate() {
+                    _mm512_storeu_ps(a.add(2 * LANES * (j + jj)), *v);
+                }
+            }
+            let res = self.columns.run(self.direction == FftDirection::Inverse, a, b);
+            for j in (0..n).step_by(LANES) {
+                let mut rows = [_mm512_setzero_ps(); LANES];
+                for (jj, row) in rows.iter_mut().enumerate() {
+                    *row = _mm512_loadu_ps(res.add(2 * LANES * (j + jj)));
+                }
+                for (c, v) in transpose8(rows).iter().enumerate() {
+                    _mm512_storeu_ps(dst.add(2 * (c * n + j)), *v);
+                }
+            }
+        }
+    }
+
+    /// Scratch (complex values) every call needs: two slabs, and rustfft's for the leftovers.
+    fn scratch_len(&self) -> usize {
+        let single = self
+            .single
+            .get_inplace_scratch_len()
+            .max(self.single.get_immutable_scratch_len());
+        2 * LANES * self.len + single
+    }
+
+    fn lanes(&self, what: &str, len: usize) -> usize {
+        assert!(
+            len.is_multiple_of(self.len),
+            "Avx512BatchFft: {what} of {len} values is not a multiple of the length {}",
+            self.len
+        );
+        len / self.len
+    }
+}
+
+impl Length for Avx512BatchFft {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Direction for Avx512BatchFft {
+    fn fft_direction(&self) -> FftDirection {
+        self.direction
+    }
+}
+
+impl Fft<f32> for Avx512BatchFft {
+    fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
+        let lanes = self.lanes("buffer", buffer.len());
+        let ptr = buffer.as_mut_ptr();
+        self.run_lanes(ptr, ptr, lanes, scratch);
+    }
+
+    fn process_outofplace_with_scratch(
+        &self,
+        input: &mut [Complex<f32>],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) {
+        self.process_immutable_with_scratch(input, output, scratch);
+    }
+
+    fn process_immutable_with_scratch(
+        &self,
+        input: &[Complex<f32>],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) {
+        let lanes = self.lanes("input", input.len());
+        assert_eq!(
+            input.len(),
+            output.len(),
+            "Avx512BatchFft: input and output lengths differ"
+        );
+        self.run_lanes(input.as_ptr(), output.as_mut_ptr(), lanes, scratch);
+    }
+
+    fn get_inplace_scratch_len(&self) -> usize {
+        self.scratch_len()
+    }
+
+    fn get_outofplace_scratch_len(&self) -> usize {
+        self.scratch_len()
+    }
+
+    fn get_immutable_scratch_len(&self) -> usize {
+        self.scratch_len()
+    }
+}
