@@ -52,6 +52,22 @@ fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
     y
 }
 
+/// `fft` applied to the lanes of `x` in place, out of place and immutably, which must agree bit
+/// for bit; returns the result.
+fn three_ways(fft: &dyn Fft<f32>, x: &[C32]) -> Vec<C32> {
+    let n = fft.len();
+    let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
+    let mut inplace = x.to_vec();
+    fft.process_with_scratch(&mut inplace, &mut scratch);
+    let mut oop = vec![C32::default(); x.len()];
+    fft.process_outofplace_with_scratch(&mut x.to_vec(), &mut oop, &mut scratch);
+    let mut immutable = vec![C32::default(); x.len()];
+    fft.process_immutable_with_scratch(x, &mut immutable, &mut scratch);
+    assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
+    assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
+    inplace
+}
+
 #[test]
 fn refuses_lengths_it_has_no_kernel_for() {
     for n in [0, 1, 2, 32, 48, 96, 448, 1000, 1023, 1025, 64 * 49, 64 * 11 * 3] {
@@ -84,16 +100,7 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
             let x64: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
             let want: Vec<Vec<C64>> = x64.iter().map(|x| reference(x, inverse)).collect();
             let x: Vec<C32> = x64.iter().flat_map(|x| to32(x)).collect();
-            let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
-
-            let mut inplace = x.clone();
-            fft.process_with_scratch(&mut inplace, &mut scratch);
-            let mut oop = vec![C32::default(); n * lanes];
-            fft.process_outofplace_with_scratch(&mut x.clone(), &mut oop, &mut scratch);
-            let mut immutable = vec![C32::default(); n * lanes];
-            fft.process_immutable_with_scratch(&x, &mut immutable, &mut scratch);
-            assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
-            assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
+            let inplace = three_ways(&fft, &x);
 
             for (lane, want) in inplace.chunks_exact(n).zip(&want) {
                 let err = rel(lane, want);
@@ -139,16 +146,7 @@ fn batch_kernel_matches_the_dft_with_any_lane_count() {
             let x64: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
             let want: Vec<Vec<C64>> = x64.iter().map(|x| reference(x, inverse)).collect();
             let x: Vec<C32> = x64.iter().flat_map(|x| to32(x)).collect();
-            let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
-
-            let mut inplace = x.clone();
-            fft.process_with_scratch(&mut inplace, &mut scratch);
-            let mut oop = vec![C32::default(); n * lanes];
-            fft.process_outofplace_with_scratch(&mut x.clone(), &mut oop, &mut scratch);
-            let mut immutable = vec![C32::default(); n * lanes];
-            fft.process_immutable_with_scratch(&x, &mut immutable, &mut scratch);
-            assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
-            assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
+            let inplace = three_ways(&fft, &x);
 
             for (lane, want) in inplace.chunks_exact(n).zip(&want) {
                 let err = rel(lane, want);

@@ -4,6 +4,7 @@ use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::buffer::{reused, SyncPtr};
+use super::transpose::prefetch_run;
 use crate::plan::{BlockSplit, LaneReader};
 use crate::{Float, Result};
 
@@ -91,20 +92,7 @@ where
 
     fn prefetch(&self, start: usize, len: usize) {
         if start + len <= self.len {
-            prefetch(self.src.get().wrapping_add(start), len);
+            prefetch_run(self.src.get().wrapping_add(start), len);
         }
     }
-}
-
-/// Asks for the cache lines of `count` values from `p` to be fetched into L1.
-pub(crate) fn prefetch<A>(p: *const A, count: usize) {
-    #[cfg(target_arch = "x86_64")]
-    for offset in (0..count * std::mem::size_of::<A>()).step_by(64) {
-        // SAFETY: a prefetch is a hint that never faults, whatever the address.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((p as *const i8).wrapping_add(offset))
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (p, count);
 }

@@ -13,7 +13,6 @@ mod fourstep;
 mod kernel;
 mod transpose;
 
-pub(crate) use blocks::prefetch;
 pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
 use buffer::{reused, Reused};
 pub(crate) use fourstep::FourStep;
@@ -25,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::{Error, Float, Result};
 use buffer::SyncPtr;
-pub(crate) use transpose::transpose;
+pub(crate) use transpose::{prefetch_run, transpose};
 
 /// Bytes of input one contiguous tile aims at (a few lanes in L1/L2).
 const TILE_BYTES: usize = 64 << 10;

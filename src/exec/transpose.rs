@@ -10,7 +10,7 @@ const TRANSPOSE_COLS: usize = 64;
 /// Asks the CPU to start loading the cache lines of `count` elements from `p` (a hint: it never
 /// faults, whatever the address, and is a no-op off x86-64).
 #[inline(always)]
-fn prefetch_run<T>(p: *const T, count: usize) {
+pub(crate) fn prefetch_run<T>(p: *const T, count: usize) {
     #[cfg(target_arch = "x86_64")]
     for line in (0..count * std::mem::size_of::<T>()).step_by(64) {
         // SAFETY: a prefetch has no architectural effect and never faults.

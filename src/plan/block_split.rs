@@ -19,7 +19,7 @@ impl<T> LaneReader<T> for &[Complex<T>] {
 
     fn prefetch(&self, start: usize, len: usize) {
         if let Some(values) = self.get(start..start + len) {
-            crate::exec::prefetch(values.as_ptr(), len);
+            crate::exec::prefetch_run(values.as_ptr(), len);
         }
     }
 }

@@ -10,7 +10,7 @@ use std::arch::x86_64::*;
 use std::sync::Arc;
 
 use num_complex::Complex;
-use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
+use rustfft::{Fft, FftDirection, FftPlanner};
 
 use super::passes::{transpose8, LANES};
 use super::split::Columns;
@@ -134,69 +134,6 @@ impl Avx512BatchFft {
             .max(self.single.get_immutable_scratch_len());
         2 * LANES * self.len + single
     }
-
-    fn lanes(&self, what: &str, len: usize) -> usize {
-        assert!(
-            len.is_multiple_of(self.len),
-            "Avx512BatchFft: {what} of {len} values is not a multiple of the length {}",
-            self.len
-        );
-        len / self.len
-    }
 }
 
-impl Length for Avx512BatchFft {
-    fn len(&self) -> usize {
-        self.len
-    }
-}
-
-impl Direction for Avx512BatchFft {
-    fn fft_direction(&self) -> FftDirection {
-        self.direction
-    }
-}
-
-impl Fft<f32> for Avx512BatchFft {
-    fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
-        let lanes = self.lanes("buffer", buffer.len());
-        let ptr = buffer.as_mut_ptr();
-        self.run_lanes(ptr, ptr, lanes, scratch);
-    }
-
-    fn process_outofplace_with_scratch(
-        &self,
-        input: &mut [Complex<f32>],
-        output: &mut [Complex<f32>],
-        scratch: &mut [Complex<f32>],
-    ) {
-        self.process_immutable_with_scratch(input, output, scratch);
-    }
-
-    fn process_immutable_with_scratch(
-        &self,
-        input: &[Complex<f32>],
-        output: &mut [Complex<f32>],
-        scratch: &mut [Complex<f32>],
-    ) {
-        let lanes = self.lanes("input", input.len());
-        assert_eq!(
-            input.len(),
-            output.len(),
-            "Avx512BatchFft: input and output lengths differ"
-        );
-        self.run_lanes(input.as_ptr(), output.as_mut_ptr(), lanes, scratch);
-    }
-
-    fn get_inplace_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-
-    fn get_outofplace_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-
-    fn get_immutable_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-}
+super::lane_kernel_fft!(Avx512BatchFft);

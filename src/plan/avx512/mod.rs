@@ -30,7 +30,7 @@ pub(super) fn block_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<
 use std::f64::consts::TAU;
 
 use num_complex::Complex;
-use rustfft::{Direction, Fft, FftDirection, Length};
+use rustfft::FftDirection;
 
 /// One Stockham pass.
 pub(super) enum Pass {
@@ -163,15 +163,6 @@ impl Avx512Fft {
     fn scratch_len(&self) -> usize {
         self.len + self.split.as_ref().map_or(0, split::Split::slab_len)
     }
-
-    fn lanes(&self, what: &str, len: usize) -> usize {
-        assert!(
-            len.is_multiple_of(self.len),
-            "Avx512Fft: {what} of {len} values is not a multiple of the length {}",
-            self.len
-        );
-        len / self.len
-    }
 }
 
 /// Whether [`Avx512Fft`] plans `len` (a multiple of 64 made of 2, 3 and 5).
@@ -262,54 +253,87 @@ pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
     Some(radices)
 }
 
-impl Length for Avx512Fft {
-    fn len(&self) -> usize {
-        self.len
-    }
+/// `Length`, `Direction` and `Fft<f32>` for a kernel type with fields `len` and `direction`
+/// and methods `run_lanes(src, dst, lanes, scratch)` (in place when `src == dst`) and
+/// `scratch_len()`: every way of calling it runs its lanes through `run_lanes`.
+macro_rules! lane_kernel_fft {
+    ($kernel:ident) => {
+        impl $kernel {
+            /// The lanes in a buffer of `len` values (a multiple of the length, else a panic, as
+            /// rustfft's own plans do).
+            fn lanes(&self, what: &str, len: usize) -> usize {
+                assert!(
+                    len.is_multiple_of(self.len),
+                    "{}: {what} of {len} values is not a multiple of the length {}",
+                    stringify!($kernel),
+                    self.len
+                );
+                len / self.len
+            }
+        }
+
+        impl rustfft::Length for $kernel {
+            fn len(&self) -> usize {
+                self.len
+            }
+        }
+
+        impl rustfft::Direction for $kernel {
+            fn fft_direction(&self) -> rustfft::FftDirection {
+                self.direction
+            }
+        }
+
+        impl rustfft::Fft<f32> for $kernel {
+            fn process_with_scratch(
+                &self,
+                buffer: &mut [num_complex::Complex<f32>],
+                scratch: &mut [num_complex::Complex<f32>],
+            ) {
+                let lanes = self.lanes("buffer", buffer.len());
+                let ptr = buffer.as_mut_ptr();
+                self.run_lanes(ptr, ptr, lanes, scratch);
+            }
+
+            fn process_outofplace_with_scratch(
+                &self,
+                input: &mut [num_complex::Complex<f32>],
+                output: &mut [num_complex::Complex<f32>],
+                scratch: &mut [num_complex::Complex<f32>],
+            ) {
+                self.process_immutable_with_scratch(input, output, scratch);
+            }
+
+            fn process_immutable_with_scratch(
+                &self,
+                input: &[num_complex::Complex<f32>],
+                output: &mut [num_complex::Complex<f32>],
+                scratch: &mut [num_complex::Complex<f32>],
+            ) {
+                let lanes = self.lanes("input", input.len());
+                assert_eq!(
+                    input.len(),
+                    output.len(),
+                    "{}: input and output lengths differ",
+                    stringify!($kernel)
+                );
+                self.run_lanes(input.as_ptr(), output.as_mut_ptr(), lanes, scratch);
+            }
+
+            fn get_inplace_scratch_len(&self) -> usize {
+                self.scratch_len()
+            }
+
+            fn get_outofplace_scratch_len(&self) -> usize {
+                self.scratch_len()
+            }
+
+            fn get_immutable_scratch_len(&self) -> usize {
+                self.scratch_len()
+            }
+        }
+    };
 }
+use lane_kernel_fft;
 
-impl Direction for Avx512Fft {
-    fn fft_direction(&self) -> FftDirection {
-        self.direction
-    }
-}
-
-impl Fft<f32> for Avx512Fft {
-    fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
-        let lanes = self.lanes("buffer", buffer.len());
-        let ptr = buffer.as_mut_ptr();
-        self.run_lanes(ptr, ptr, lanes, scratch);
-    }
-
-    fn process_outofplace_with_scratch(
-        &self,
-        input: &mut [Complex<f32>],
-        output: &mut [Complex<f32>],
-        scratch: &mut [Complex<f32>],
-    ) {
-        self.process_immutable_with_scratch(input, output, scratch);
-    }
-
-    fn process_immutable_with_scratch(
-        &self,
-        input: &[Complex<f32>],
-        output: &mut [Complex<f32>],
-        scratch: &mut [Complex<f32>],
-    ) {
-        let lanes = self.lanes("input", input.len());
-        assert_eq!(input.len(), output.len(), "Avx512Fft: input and output lengths differ");
-        self.run_lanes(input.as_ptr(), output.as_mut_ptr(), lanes, scratch);
-    }
-
-    fn get_inplace_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-
-    fn get_outofplace_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-
-    fn get_immutable_scratch_len(&self) -> usize {
-        self.scratch_len()
-    }
-}
+lane_kernel_fft!(Avx512Fft);
