@@ -167,12 +167,12 @@ impl Avx512Fft {
 
 /// Whether [`Avx512Fft`] plans `len` (a multiple of 64 made of 2, 3 and 5).
 pub(super) fn whole_lanes(len: usize) -> bool {
-    len.is_multiple_of(Avx512Fft::MIN_LEN) && strided_radices(len / 8).is_some()
+    len.is_multiple_of(Avx512Fft::MIN_LEN) && strided(len / 8)
 }
 
 /// Whether [`Avx512BatchFft`] plans `len` (a multiple of 8 made of 2, 3 and 5).
 pub(super) fn batched_lanes(len: usize) -> bool {
-    len.is_multiple_of(passes::LANES) && strided_radices(len).is_some()
+    len.is_multiple_of(passes::LANES) && strided(len)
 }
 
 /// `w_l^{±m}` (the sign of the exponent's `i` is `sign`), computed in f64 with `m` reduced
@@ -239,10 +239,7 @@ pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
             rest /= odd;
         }
     }
-    if !rest.is_power_of_two() || rest < 8 {
-        return None;
-    }
-    let bits = rest.trailing_zeros();
+    let bits = power_of_two_part(rest)?;
     let fours = match bits % 3 {
         0 => 0,
         1 => 2,
@@ -251,6 +248,23 @@ pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
     let eights = (bits - 2 * fours) / 3;
     radices.extend(std::iter::repeat_n(8, eights as usize).chain(std::iter::repeat_n(4, fours as usize)));
     Some(radices)
+}
+
+/// Whether the strided passes take `rest` (what [`strided_radices`] plans), without building
+/// the list: the planner asks this for every tile of lanes.
+fn strided(mut rest: usize) -> bool {
+    for odd in [5, 3] {
+        while rest.is_multiple_of(odd) {
+            rest /= odd;
+        }
+    }
+    power_of_two_part(rest).is_some()
+}
+
+/// `log2 rest` when `rest` is a power of two of at least 8 (what is left of a length once its
+/// factors 5 and 3 are taken out), else `None`.
+fn power_of_two_part(rest: usize) -> Option<u32> {
+    (rest.is_power_of_two() && rest >= 8).then(|| rest.trailing_zeros())
 }
 
 /// `Length`, `Direction` and `Fft<f32>` for a kernel type with fields `len` and `direction`
