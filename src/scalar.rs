@@ -6,7 +6,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-use crate::plan::{BlockSplit, PlanCache};
+use crate::plan::{BlockSplit, PlanCache, SlabFft};
 
 /// A real floating-point type transforms compute in: `f32` or `f64`.
 ///
@@ -41,6 +41,11 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     fn native_split(_n: usize, _inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
         None
     }
+    /// shardfft's own FFT of length `n` down slabs of columns for this type, if it has one.
+    #[doc(hidden)]
+    fn native_slabs(_n: usize, _inverse: bool) -> Option<Arc<dyn SlabFft<Self>>> {
+        None
+    }
     /// How many lanes shardfft's own complex kernel of length `n` wants per call (1 if none).
     #[doc(hidden)]
     fn native_lanes_per_call(_n: usize) -> usize {
@@ -68,6 +73,9 @@ macro_rules! float_impl {
                 }
                 fn native_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
                     crate::plan::$native::split(n, inverse)
+                }
+                fn native_slabs(n: usize, inverse: bool) -> Option<Arc<dyn SlabFft<Self>>> {
+                    crate::plan::$native::slabs(n, inverse)
                 }
                 fn native_lanes_per_call(n: usize) -> usize {
                     crate::plan::$native::lanes_per_call(n)

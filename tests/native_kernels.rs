@@ -1,8 +1,9 @@
 //! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
 //! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
 //! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5 (the batch
-//! kernel at lengths that are not multiples of 64, with leftover lanes), every way of calling them (in place, out of place, immutable, several
-//! lanes at once), and the buffer-length errors of the real ones.
+//! kernel at lengths that are not multiples of 64, with leftover lanes; the slab kernel of strided
+//! axes with any number of slabs), every way of calling them (in place, out of place, immutable,
+//! several lanes at once), and the buffer-length errors of the real ones.
 //!
 //! On a processor without AVX-512F the kernels do not exist (`new` gives `None`); these tests
 //! then check only that, and say so.
@@ -13,7 +14,7 @@ mod common;
 use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
 use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
-use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c};
+use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, SlabFft, SLAB_COLUMNS};
 use shardfft::Complex;
 
 type C32 = Complex<f32>;
@@ -293,4 +294,149 @@ fn batched_lengths_through_fft_along_either_axis() {
     check_err(err, bound::<f32>(1000), rng.seed, || {
         "fft n=1000 along axis 0 of 1000 x 19".into()
     });
+}
+
+#[test]
+fn slab_kernel_matches_the_dft_with_any_slab_count() {
+    if !has_avx512() {
+        return;
+    }
+    for n in [0, 4, 12, 20, 1001, 8 * 7] {
+        assert!(Avx512SlabFft::new(n, false).is_none(), "n={n}");
+    }
+    let mut rng = TestRng::new("native slabs");
+    let mut worst = Worst::default();
+    let c = SLAB_COLUMNS;
+    for (n, count) in [
+        (8, 3),
+        (16, 1),
+        (24, 8),
+        (40, 2),
+        (48, 5),
+        (64, 8),
+        (120, 3),
+        (512, 4),
+        (1000, 2),
+        (4096, 3),
+        (6000, 1),
+    ] {
+        for inverse in [false, true] {
+            let fft = Avx512SlabFft::new(n, inverse).expect("planned");
+            assert_eq!(fft.len(), n);
+            let stride = fft.slab_stride();
+            assert!(stride >= c * n, "n={n}: slab stride {stride}");
+            let columns: Vec<Vec<C64>> = (0..count * c)
+                .map(|_| (0..n).map(|_| rng.cnormal()).collect())
+                .collect();
+            // Slab s holds columns s·8..s·8+8; the padding between slabs and the spare slab hold
+            // garbage that must not leak into any result.
+            let mut slabs = vec![C32::new(f32::NAN, 7.0); (count + 1) * stride];
+            for (k, column) in columns.iter().enumerate() {
+                for (j, v) in to32(column).into_iter().enumerate() {
+                    slabs[(k / c) * stride + j * c + k % c] = v;
+                }
+            }
+            let mut homes = vec![usize::MAX; count];
+            fft.run(&mut slabs, &mut homes);
+            let mut sorted = homes.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), count, "n={n}: two slabs' results in one place: {homes:?}");
+            for (k, column) in columns.iter().enumerate() {
+                let home = homes[k / c];
+                assert!(
+                    home.is_multiple_of(stride) && home <= count * stride,
+                    "n={n}: home {home}"
+                );
+                let got: Vec<C32> = (0..n).map(|j| slabs[home + j * c + k % c]).collect();
+                let err = rel(&got, &reference(column, inverse));
+                let what = || format!("Avx512SlabFft n={n} slabs={count} column={k} inverse={inverse}");
+                worst.record::<f32>("native slab c2c", n, err, what);
+                check_err(err, bound::<f32>(n), rng.seed, what);
+            }
+        }
+    }
+    worst.print("native_kernels");
+}
+
+#[test]
+#[should_panic(expected = "fewer than 2 slabs and a spare")]
+fn slab_kernel_refuses_too_small_a_work_buffer() {
+    let Some(fft) = Avx512SlabFft::new(64, false) else {
+        panic!("fewer than 2 slabs and a spare (no AVX-512F here: nothing to test)");
+    };
+    let mut slabs = vec![C32::default(); 2 * fft.slab_stride()];
+    fft.run(&mut slabs, &mut [0, 0]);
+}
+
+/// Strided axes of the lengths the slab kernel plans, through the public functions: column
+/// counts with and without columns past the last whole slab, padding and truncation, real
+/// input, norms, in place, Fortran order and 3-D blocks.
+#[test]
+fn strided_axes_through_slabs() {
+    use ndarray::{Array2, Array3};
+    use shardfft::Norm;
+    let mut rng = TestRng::new("native slabs fft");
+    for (n, inner) in [(8, 8), (48, 13), (1000, 67), (4096, 13), (64, 200), (120, 1000)] {
+        let x64 = Array2::from_shape_simple_fn((n, inner), || rng.cnormal()).into_dyn();
+        let x = x64.mapv(|v| C32::new(v.re as f32, v.im as f32));
+        let got = shardfft::fft(&x, None, 0, Norm::Backward).unwrap();
+        let want = dft_axis(&x64, 0, n, false);
+        check_err(rel_l2(&got, &want), bound::<f32>(n), rng.seed, || {
+            format!("fft axis 0 of {n} x {inner}")
+        });
+        // Inverse, orthonormal, in place: must give the input back.
+        let mut y = got.clone();
+        shardfft::ifft_inplace(&mut y, 0, Norm::Forward).unwrap();
+        check_err(
+            rel_l2(&y, &scaled(&x64, n as f64)),
+            2.0 * bound::<f32>(n),
+            rng.seed,
+            || format!("ifft_inplace(fft) axis 0 of {n} x {inner}"),
+        );
+        // Padded from fewer rows and truncated from more, with an orthonormal inverse.
+        for rows in [n / 2 + 1, n + 5] {
+            let src64 = Array2::from_shape_simple_fn((rows, inner), || rng.cnormal()).into_dyn();
+            let src = src64.mapv(|v| C32::new(v.re as f32, v.im as f32));
+            let got = shardfft::ifft(&src, Some(n), 0, Norm::Ortho).unwrap();
+            let want = scaled(&dft_axis(&src64, 0, n, true), 1.0 / (n as f64).sqrt());
+            check_err(rel_l2(&got, &want), bound::<f32>(n), rng.seed, || {
+                format!("ifft n={n} of {rows} x {inner} rows, ortho")
+            });
+        }
+        // Real input, and the same array in Fortran order.
+        let re = x.mapv(|z| z.re);
+        let got = shardfft::fft(&re, None, 0, Norm::Backward).unwrap();
+        let want = dft_axis(&re.mapv(|v| C64::new(v as f64, 0.0)), 0, n, false);
+        check_err(rel_l2(&got, &want), bound::<f32>(n), rng.seed, || {
+            format!("fft of real {n} x {inner}")
+        });
+        let got = shardfft::fft(&fortran(&x), None, 0, Norm::Backward).unwrap();
+        check_err(
+            rel_l2(&got, &dft_axis(&x64, 0, n, false)),
+            bound::<f32>(n),
+            rng.seed,
+            || format!("fft axis 0 of Fortran-order {n} x {inner}"),
+        );
+    }
+    // The middle axis of a 3-D array: several blocks of strided columns.
+    let x64 = Array3::from_shape_simple_fn((3, 40, 19), || rng.cnormal()).into_dyn();
+    let x = x64.mapv(|v| C32::new(v.re as f32, v.im as f32));
+    let got = shardfft::fft(&x, None, 1, Norm::Backward).unwrap();
+    check_err(
+        rel_l2(&got, &dft_axis(&x64, 1, 40, false)),
+        bound::<f32>(40),
+        rng.seed,
+        || "fft axis 1 of 3 x 40 x 19".into(),
+    );
+    // Both axes of a square (fft2's second pass is the strided one).
+    let x64 = Array2::from_shape_simple_fn((256, 256), || rng.cnormal()).into_dyn();
+    let x = x64.mapv(|v| C32::new(v.re as f32, v.im as f32));
+    let got = shardfft::fft2(&x, None, None, Norm::Backward).unwrap();
+    check_err(
+        rel_l2(&got, &dft_nd(&x64, &[0, 1], &[256, 256], false)),
+        bound::<f32>(256 * 256),
+        rng.seed,
+        || "fft2 of 256 x 256".into(),
+    );
 }

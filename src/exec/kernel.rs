@@ -7,6 +7,7 @@ use realfft::{ComplexToReal, RealToComplex};
 use rustfft::{Fft, FftDirection};
 
 use super::fourstep::FourStep;
+use crate::plan::SlabFft;
 use crate::{Float, Result};
 
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
@@ -35,6 +36,12 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     /// The four-step split that runs one lane of this kernel on every core, for kernels long
     /// enough to want one (long complex kernels of composite length, see [`FourStep::new`]).
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
+        Ok(None)
+    }
+    /// The plan that transforms strided lanes of this kernel in slabs of neighbouring columns
+    /// (complex kernels of unchanged length whose length shardfft's kernels plan that way);
+    /// the same transform as this kernel.
+    fn slabs(&self) -> Result<Option<Arc<dyn SlabFft<T>>>> {
         Ok(None)
     }
 }
@@ -69,6 +76,9 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
     }
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
         T::plans().four_step(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
+    }
+    fn slabs(&self) -> Result<Option<Arc<dyn SlabFft<T>>>> {
+        T::plans().slabs(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
     }
 }
 

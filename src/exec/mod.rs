@@ -11,6 +11,7 @@ mod blocks;
 mod buffer;
 mod fourstep;
 mod kernel;
+mod slabs;
 mod transpose;
 
 pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
@@ -22,6 +23,7 @@ use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, IxDyn};
 use num_complex::Complex;
 use rayon::prelude::*;
 
+use crate::plan::SLAB_COLUMNS;
 use crate::{Error, Float, Result};
 use buffer::SyncPtr;
 pub(crate) use transpose::{prefetch_run, transpose};
@@ -214,6 +216,8 @@ struct Work<I: 'static, O: 'static, C: 'static> {
     input: Reused<I>,
     output: Reused<O>,
     scratch: Reused<C>,
+    /// The slabs of a strided tile, for kernels that run strided lanes in slabs.
+    slabs: Reused<C>,
 }
 
 /// Runs every tile of `grid` in parallel.
@@ -248,21 +252,35 @@ where
     let n_in = kernel.in_len();
     let n_out = kernel.out_len();
     let lane_bytes = n_in.max(1) * std::mem::size_of::<K::In>().max(1);
+    // Strided complex lanes run in slabs of neighbouring columns where the kernels plan that.
+    let slab_plan = match complex_ends::<T, A, K::In, K::Out, L, P>(load, post) {
+        Some(ends) if grid.inner >= SLAB_COLUMNS && n_in == n_out => kernel.slabs()?.map(|plan| (plan, ends)),
+        _ => None,
+    };
     let (tile_lanes, tiles_per_block) = if grid.inner == 1 {
         // Whole groups of the lanes the kernel takes per call.
         let per_call = kernel.lanes_per_call().max(1);
         let lanes = (TILE_BYTES / lane_bytes).max(1).next_multiple_of(per_call);
         (lanes.clamp(1, grid.outer.max(1)), 1)
     } else {
-        let cols = (STRIDED_TILE_BYTES / lane_bytes)
-            .clamp(MIN_TILE_COLS, MAX_TILE_COLS)
-            .min(grid.inner);
+        let cols = match &slab_plan {
+            Some((plan, _)) => SLAB_COLUMNS * slabs::slabs_per_tile(plan.as_ref(), STRIDED_TILE_BYTES),
+            None => (STRIDED_TILE_BYTES / lane_bytes).clamp(MIN_TILE_COLS, MAX_TILE_COLS),
+        }
+        .min(grid.inner);
         (cols, grid.inner.div_ceil(cols))
     };
     let tiles = if grid.inner == 1 {
         grid.outer.div_ceil(tile_lanes)
     } else {
         grid.outer * tiles_per_block
+    };
+    // Lanes a strided tile gathers whole: all of them, or with slabs only the columns left
+    // over past the last whole slab of a block.
+    let gathered = match slab_plan {
+        Some(_) if grid.inner.is_multiple_of(SLAB_COLUMNS) => 0,
+        Some(_) => SLAB_COLUMNS - 1,
+        None => tile_lanes,
     };
     let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
         Ok(Work {
@@ -272,7 +290,7 @@ where
                 match (grid.inner, in_place::<T, K>()) {
                     (1, true) => 0,
                     (1, false) => n_in,
-                    _ => tile_lanes * n_in,
+                    _ => gathered * n_in,
                 },
                 "work buffer",
             )?,
@@ -281,11 +299,17 @@ where
                 if grid.inner == 1 || in_place::<T, K>() {
                     0
                 } else {
-                    tile_lanes * n_out
+                    gathered * n_out
                 },
                 "work buffer",
             )?,
             scratch: reused(kernel.scratch_len(), "scratch buffer")?,
+            slabs: reused(
+                slab_plan
+                    .as_ref()
+                    .map_or(0, |(plan, _)| slabs::work_len(plan.as_ref(), tile_lanes / SLAB_COLUMNS)),
+                "slab buffer",
+            )?,
         })
     };
     (0..tiles).into_par_iter().try_for_each_init(init, |work, tile| {
@@ -294,14 +318,78 @@ where
         unsafe {
             if grid.inner == 1 {
                 run_lane_tile(src, dst, grid, kernel, load, post, work, tile * tile_lanes, tile_lanes);
-            } else {
-                let block = tile / tiles_per_block;
-                let col = (tile % tiles_per_block) * tile_lanes;
+                return Ok(());
+            }
+            let block = tile / tiles_per_block;
+            let col = (tile % tiles_per_block) * tile_lanes;
+            let Some((plan, (load_c, post_c))) = &slab_plan else {
                 run_column_tile(src, dst, grid, kernel, load, post, work, block, col, tile_lanes);
+                return Ok(());
+            };
+            let cols = tile_lanes.min(grid.inner - col);
+            let groups = cols / SLAB_COLUMNS;
+            if groups > 0 {
+                let dst_c = SyncPtr(dst.0 as *mut Complex<T>);
+                slabs::run_slab_tile(
+                    src,
+                    dst_c,
+                    grid,
+                    plan.as_ref(),
+                    load_c,
+                    post_c,
+                    &mut work.slabs,
+                    block,
+                    col,
+                    groups,
+                );
+            }
+            if cols % SLAB_COLUMNS > 0 {
+                let rest = col + groups * SLAB_COLUMNS;
+                run_column_tile(
+                    src,
+                    dst,
+                    grid,
+                    kernel,
+                    load,
+                    post,
+                    work,
+                    block,
+                    rest,
+                    cols % SLAB_COLUMNS,
+                );
             }
         }
         Ok(())
     })
+}
+
+/// `load` and `post` retyped for a kernel whose `In` and `Out` are both `Complex<T>`, or
+/// `None` when they are not.
+#[allow(clippy::type_complexity)]
+fn complex_ends<'a, T, A, I, O, L, P>(
+    load: &'a L,
+    post: &'a P,
+) -> Option<(
+    impl Fn(A) -> Complex<T> + Sync + 'a,
+    impl Fn(&mut [Complex<T>]) + Sync + 'a,
+)>
+where
+    T: Float,
+    I: 'static,
+    O: 'static,
+    L: Fn(A) -> I + Sync,
+    P: Fn(&mut [O]) + Sync,
+{
+    if !same_type::<I, Complex<T>>() || !same_type::<O, Complex<T>>() {
+        return None;
+    }
+    // SAFETY: `I` is `Complex<T>` (checked above), so this copy is the identity.
+    let load = move |a: A| unsafe { std::mem::transmute_copy::<I, Complex<T>>(&load(a)) };
+    // SAFETY: `O` is `Complex<T>` (checked above).
+    let post = move |lane: &mut [Complex<T>]| {
+        post(unsafe { std::slice::from_raw_parts_mut(lane.as_mut_ptr() as *mut O, lane.len()) })
+    };
+    Some((load, post))
 }
 
 /// Every lane of a contiguous grid, one after the other, each split by `plan` over every core.
@@ -325,16 +413,10 @@ where
     L: Fn(A) -> I + Sync,
     P: Fn(&mut [O]) + Sync,
 {
-    if !same_type::<I, Complex<T>>() || !same_type::<O, Complex<T>>() {
+    let Some((load, post)) = complex_ends::<T, A, I, O, L, P>(load, post) else {
         return Err(Error::InvalidArgument(
             "internal: a four-step plan for a non-complex kernel".into(),
         ));
-    }
-    // SAFETY: `I` is `Complex<T>` (checked above), so this copy is the identity.
-    let load = |a: A| unsafe { std::mem::transmute_copy::<I, Complex<T>>(&load(a)) };
-    // SAFETY: `O` is `Complex<T>` (checked above).
-    let post = |lane: &mut [Complex<T>]| {
-        post(unsafe { std::slice::from_raw_parts_mut(lane.as_mut_ptr() as *mut O, lane.len()) })
     };
     let n = plan.len();
     let plans = T::plans();

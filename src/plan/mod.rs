@@ -14,11 +14,13 @@ use crate::{Float, Result};
 mod avx512;
 mod block_split;
 pub mod native;
+mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
+pub use slab_fft::{SlabFft, SLAB_COLUMNS};
 
 #[cfg(target_arch = "x86_64")]
-pub use avx512::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c};
+pub use avx512::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft};
 
 /// The planners and what they made, behind one lock.
 struct Planners<T: Float> {
@@ -28,7 +30,11 @@ struct Planners<T: Float> {
     r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
     four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
+    slabs: HashMap<(usize, bool), Option<SlabPlan<T>>>,
 }
+
+/// A shared slab plan (see [`SlabFft`]).
+type SlabPlan<T> = Arc<dyn SlabFft<T>>;
 
 /// The plan cached under `key`, or a new one from `make` once the memory for it is checked.
 fn cached<K: std::hash::Hash + Eq, P: Clone, T>(
@@ -82,6 +88,7 @@ impl<T: Float> PlanCache<T> {
                 r2c: HashMap::new(),
                 c2r: HashMap::new(),
                 four_step: HashMap::new(),
+                slabs: HashMap::new(),
             }),
             spare: Mutex::new(Vec::new()),
         }
@@ -123,6 +130,13 @@ impl<T: Float> PlanCache<T> {
         let plan = FourStep::new(n, inverse)?.map(Arc::new);
         self.lock().four_step.insert((n, inverse), plan.clone());
         Ok(plan)
+    }
+
+    /// shardfft's own FFT of length `n` down slabs of neighbouring columns, or `None` where it
+    /// has none for this precision and length. Planned once per length and direction.
+    pub(crate) fn slabs(&self, n: usize, inverse: bool) -> Result<Option<Arc<dyn SlabFft<T>>>> {
+        let Planners { slabs, .. } = &mut *self.lock();
+        cached::<_, _, T>(slabs, (n, inverse), n, || T::native_slabs(n, inverse))
     }
 
     /// A buffer of at least `n` elements (contents unspecified): the spare one if it is large

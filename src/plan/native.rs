@@ -158,3 +158,23 @@ pub fn split(n: usize, inverse: bool) -> Option<Arc<dyn super::BlockSplit<f32>>>
     let _ = (n, inverse);
     None
 }
+
+/// The f32 FFT of length `n` down slabs of eight neighbouring columns
+/// ([`Avx512SlabFft`](super::Avx512SlabFft)), for strided axes of lengths that are multiples of
+/// 8 made of 2, 3 and 5.
+///
+/// ```
+/// use shardfft::plan::native;
+/// assert!(native::slabs(1001, false).is_none()); // not a multiple of 8
+/// if let Some(fft) = native::slabs(4096, true) {
+///     assert_eq!(fft.len(), 4096);
+/// }
+/// ```
+pub fn slabs(n: usize, inverse: bool) -> Option<Arc<dyn super::SlabFft<f32>>> {
+    #[cfg(target_arch = "x86_64")]
+    if enabled() {
+        return super::Avx512SlabFft::new(n, inverse).map(|plan| Arc::new(plan) as Arc<dyn super::SlabFft<f32>>);
+    }
+    let _ = (n, inverse);
+    None
+}

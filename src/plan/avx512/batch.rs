@@ -12,8 +12,8 @@ use std::sync::Arc;
 use num_complex::Complex;
 use rustfft::{Fft, FftDirection, FftPlanner};
 
+use super::columns::Columns;
 use super::passes::{transpose8, LANES};
-use super::split::Columns;
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F that transforms its
 /// lanes eight at a time, for lengths that are multiples of 8 with no prime factor above 5.
@@ -113,7 +113,7 @@ impl Avx512BatchFft {
                     _mm512_storeu_ps(a.add(2 * LANES * (j + jj)), *v);
                 }
             }
-            let res = self.columns.run(self.direction == FftDirection::Inverse, a, b);
+            let res = self.columns.run(a, b);
             for j in (0..n).step_by(LANES) {
                 let mut rows = [_mm512_setzero_ps(); LANES];
                 for (jj, row) in rows.iter_mut().enumerate() {

@@ -6,11 +6,13 @@
 //! lanes, the four-step's factors, the real transforms' inner FFT, convolutions, gradients).
 
 mod batch;
+mod columns;
 mod passes;
 mod real;
 mod split;
 
 pub use batch::Avx512BatchFft;
+pub use columns::Avx512SlabFft;
 pub use real::{Avx512C2r, Avx512R2c};
 
 use std::sync::Arc;
@@ -230,8 +232,11 @@ pub(super) unsafe fn run_pass(pass: &Pass, inverse: bool, x: *const f32, y: *mut
 
 /// The radices of the passes after the first, whose product is `rest` (a multiple of 8):
 /// radix 5 and 3 for those factors, then radix 8 where it fits and one or two radix-4 passes
-/// for the rest of the power of two; `None` if `rest` has a prime factor above 5.
+/// for the rest of the power of two; `None` if `rest` is 0 or has a prime factor above 5.
 pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
+    if rest == 0 {
+        return None;
+    }
     let mut radices = Vec::new();
     for odd in [5, 3] {
         while rest.is_multiple_of(odd) {
@@ -253,6 +258,9 @@ pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
 /// Whether the strided passes take `rest` (what [`strided_radices`] plans), without building
 /// the list: the planner asks this for every tile of lanes.
 fn strided(mut rest: usize) -> bool {
+    if rest == 0 {
+        return false;
+    }
     for odd in [5, 3] {
         while rest.is_multiple_of(odd) {
             rest /= odd;

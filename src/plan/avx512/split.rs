@@ -16,40 +16,10 @@ use std::arch::x86_64::*;
 
 use num_complex::Complex;
 
+use super::columns::Columns;
 use super::passes::{cmul_interleaved, transpose8, LANES};
-use super::{root, run_pass, strided_passes, strided_radices, Pass};
+use super::{root, strided_radices};
 use crate::plan::{BlockSplit, LaneReader};
-
-/// The `len`-point transforms of the eight columns of a `len × 8` slab.
-pub(super) struct Columns {
-    len: usize,
-    passes: Vec<Pass>,
-}
-
-impl Columns {
-    /// The plan for columns of `len` points (`len` a multiple of 8 made of 2, 3 and 5).
-    pub(super) fn new(len: usize, sign: f64) -> Option<Self> {
-        let radices = strided_radices(len)?;
-        Some(Columns {
-            len,
-            passes: strided_passes(radices, len, sign),
-        })
-    }
-
-    /// Runs the passes on the slab in `a`, using `b`; returns the buffer holding the result.
-    ///
-    /// # Safety
-    /// AVX-512F; `a` and `b` valid for `8·len` complex values each, not overlapping.
-    pub(super) unsafe fn run(&self, inverse: bool, a: *mut f32, b: *mut f32) -> *mut f32 {
-        let (mut from, mut to) = (a, b);
-        for pass in &self.passes {
-            // SAFETY: the caller's contract; `from` and `to` are the two distinct slabs.
-            unsafe { run_pass(pass, inverse, from, to, LANES * self.len) };
-            std::mem::swap(&mut from, &mut to);
-        }
-        from
-    }
-}
 
 /// A length `n = rows · cols` transform in two halves.
 pub(super) struct Split {
@@ -63,7 +33,6 @@ pub(super) struct Split {
     near: Vec<f32>,
     /// `w_n^{8b·k1}` for `b < L/8`, `k1 < S`: one complex value per row of slab `b`.
     far: Vec<f32>,
-    inverse: bool,
 }
 
 /// Slabs of eight columns a block moves together, so each row access is a run of
@@ -105,7 +74,6 @@ impl Split {
             by_cols: Columns::new(cols, sign)?,
             near,
             far,
-            inverse: sign > 0.0,
         })
     }
 
@@ -151,27 +119,6 @@ impl Split {
         }
     }
 
-    /// Runs `columns` on each of the `WIDE` slabs at `slabs` (slab `w` at `w·stride` floats,
-    /// the ping-pong slab after them); returns where each result lies. A result that ends in
-    /// the ping-pong slab stays there, and the slab it came from becomes the next ping-pong
-    /// slab, so an odd number of passes (512-point columns take three) costs no copy back.
-    ///
-    /// # Safety
-    /// AVX-512F; `slabs` valid for `(WIDE + 1)·stride` floats, `stride ≥ 16·columns.len`.
-    unsafe fn run_slabs(&self, columns: &Columns, slabs: *mut f32, stride: usize) -> [*mut f32; WIDE] {
-        let mut spare = slabs.wrapping_add(WIDE * stride);
-        let mut homes = [slabs; WIDE];
-        for (w, home) in homes.iter_mut().enumerate() {
-            *home = slabs.wrapping_add(w * stride);
-            // SAFETY: forwarded; slab `w` and the spare slab are distinct.
-            let res = unsafe { columns.run(self.inverse, *home, spare) };
-            if res == spare {
-                std::mem::swap(home, &mut spare);
-            }
-        }
-        homes
-    }
-
     /// Phase-1 block `block`: columns `j1 = 64·block..+64` of the lane (as `S` rows of `L`)
     /// into rows `k1` of `tmp`, twiddled.
     ///
@@ -203,13 +150,14 @@ impl Split {
                     _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * j2), v);
                 }
             }
-            let homes = self.run_slabs(&self.by_rows, slabs, stride);
+            let mut homes = [0; WIDE];
+            self.by_rows.run_slabs(slabs, stride, &mut homes);
             for k1 in 0..s {
                 let near = _mm512_loadu_ps(self.near.as_ptr().add(2 * LANES * k1));
                 for (w, home) in homes.iter().enumerate() {
                     let far = self.far.as_ptr().add(2 * s * (WIDE * block + w)) as *const f64;
                     let far = _mm512_castpd_ps(_mm512_set1_pd(far.add(k1).read_unaligned()));
-                    let v = _mm512_loadu_ps(home.add(2 * LANES * k1));
+                    let v = _mm512_loadu_ps(slabs.add(home + 2 * LANES * k1));
                     let v = cmul_interleaved(v, cmul_interleaved(near, far));
                     _mm512_storeu_ps(tmp.add(2 * (k1 * l + j1 + LANES * w)), v);
                 }
@@ -248,11 +196,12 @@ impl Split {
                     }
                 }
             }
-            let homes = self.run_slabs(&self.by_cols, slabs, stride);
+            let mut homes = [0; WIDE];
+            self.by_cols.run_slabs(slabs, stride, &mut homes);
             for k2 in 0..l {
                 let out = dst.add(2 * (k1 + s * k2));
                 for (w, home) in homes.iter().enumerate() {
-                    let v = _mm512_loadu_ps(home.add(2 * LANES * k2));
+                    let v = _mm512_loadu_ps(slabs.add(home + 2 * LANES * k2));
                     _mm512_storeu_ps(out.add(2 * LANES * w), v);
                 }
                 post(std::slice::from_raw_parts_mut(out as *mut Complex<f32>, LANES * WIDE));

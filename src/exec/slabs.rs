@@ -1,0 +1,99 @@
+//! Strided tiles through slabs: neighbouring columns copied row by row into slabs of eight, transformed down the slabs, copied back.
+//!
+//! A row of a slab is one cache line of the strided array, so the gather and the scatter move
+//! whole lines with no transpose at all; the kernel's passes run across the eight columns.
+
+use num_complex::Complex;
+
+use super::buffer::SyncPtr;
+use super::{prefetch_run, Grid};
+use crate::plan::{SlabFft, SLAB_COLUMNS};
+use crate::Float;
+
+/// Most slabs one tile gathers (so each row read is a run of up to 8 cache lines).
+pub(super) const MAX_SLABS: usize = 8;
+
+/// How many rows ahead the gather prefetches: the hardware prefetchers do not follow a
+/// tile's rows, which lie a whole row of the array apart.
+const AHEAD: usize = 8;
+
+/// Slabs per tile: as many as fit in `bytes` (at least one, at most [`MAX_SLABS`]).
+pub(super) fn slabs_per_tile<T: Float>(plan: &dyn SlabFft<T>, bytes: usize) -> usize {
+    (bytes / (plan.slab_stride() * std::mem::size_of::<Complex<T>>())).clamp(1, MAX_SLABS)
+}
+
+/// Complex values of work space a tile of `slabs` slabs needs: the slabs and the spare.
+pub(super) fn work_len<T>(plan: &dyn SlabFft<T>, slabs: usize) -> usize {
+    (slabs + 1) * plan.slab_stride()
+}
+
+/// Columns `col..col + 8·groups` of block `block` of `grid` (each lane read through `load`,
+/// zero-padded or truncated to the plan's length), transformed by `plan`, passed through
+/// `post` (element by element) and written to the same columns of `dst`.
+///
+/// # Safety
+/// `src` valid for reads of the grid's `outer·len_in·inner` elements and `dst` for writes of
+/// `outer·n·inner` (`n` the plan's length); the columns lie inside a block; no other thread
+/// touches them; `dst` may equal `src` (every column is read before any is written) only when
+/// `len_in == n`; `work` holds at least [`work_len`] values for `groups ≤ MAX_SLABS` slabs.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn run_slab_tile<T, A, L, P>(
+    src: SyncPtr<A>,
+    dst: SyncPtr<Complex<T>>,
+    grid: &Grid,
+    plan: &dyn SlabFft<T>,
+    load: &L,
+    post: &P,
+    work: &mut [Complex<T>],
+    block: usize,
+    col: usize,
+    groups: usize,
+) where
+    T: Float,
+    A: Copy,
+    L: Fn(A) -> Complex<T>,
+    P: Fn(&mut [Complex<T>]),
+{
+    const C: usize = SLAB_COLUMNS;
+    let n = plan.len();
+    let stride = plan.slab_stride();
+    let copy = grid.len_in.min(n);
+    let width = groups * C;
+    let base_in = block * grid.len_in * grid.inner + col;
+    for r in 0..copy {
+        if r + AHEAD < copy {
+            prefetch_run(src.0.wrapping_add(base_in + (r + AHEAD) * grid.inner), width);
+        }
+        // SAFETY: row `r`'s columns `col..col + width` of this block lie inside the source.
+        let from = unsafe { std::slice::from_raw_parts(src.0.add(base_in + r * grid.inner), width) };
+        for (g, values) in from.chunks_exact(C).enumerate() {
+            let to = &mut work[g * stride + r * C..][..C];
+            for (w, &x) in to.iter_mut().zip(values) {
+                *w = load(x);
+            }
+        }
+    }
+    for g in 0..groups {
+        work[g * stride + copy * C..g * stride + n * C].fill(Complex::default());
+    }
+    let mut homes = [0; MAX_SLABS];
+    let homes = &mut homes[..groups];
+    plan.run(work, homes);
+    for &home in homes.iter() {
+        post(&mut work[home..home + n * C]);
+    }
+    let base_out = block * n * grid.inner + col;
+    for k in 0..n {
+        for (g, &home) in homes.iter().enumerate() {
+            // SAFETY: row `k`'s columns of this tile lie inside the destination, this tile's
+            // alone; the slab row lies inside `work`, which does not overlap it.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    work.as_ptr().add(home + k * C),
+                    dst.0.add(base_out + k * grid.inner + g * C),
+                    C,
+                )
+            };
+        }
+    }
+}
