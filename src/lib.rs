@@ -36,9 +36,9 @@ pub use norm::Norm;
 pub use num_complex::Complex;
 pub use scalar::{Float, Scalar};
 pub use transforms::{
-    fft, fft2, fft_inplace, fft_into, fftfreq, fftn, fftn_inplace, fftshift, hfft, ifft, ifft2, ifft_inplace,
-    ifft_into, ifftn, ifftn_inplace, ifftshift, ihfft, irfft, irfft2, irfft_into, irfftn, rfft, rfft2, rfft_into,
-    rfftfreq, rfftn,
+    fft, fft2, fft2_into, fft_inplace, fft_into, fftfreq, fftn, fftn_inplace, fftn_into, fftshift, hfft, ifft, ifft2,
+    ifft2_into, ifft_inplace, ifft_into, ifftn, ifftn_inplace, ifftn_into, ifftshift, ihfft, irfft, irfft2, irfft_into,
+    irfftn, rfft, rfft2, rfft_into, rfftfreq, rfftn,
 };
 
 /// The README's examples, compiled and run as doctests so they cannot go stale.

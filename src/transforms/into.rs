@@ -3,11 +3,11 @@
 use ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
 use num_complex::Complex;
 
-use super::args::{length, normalize_axis};
-use super::complex::scale;
+use super::args::{length, normalize_axis, resolve_axes, LAST_TWO};
+use super::complex::{c2c_axes, c2c_axis_inplace, c2c_axis_into, scale};
 use super::real::{c2r_post, default_real_len, r2c_post};
 use crate::exec::{map_axis_into, C2c, C2r, R2c};
-use crate::{Float, Norm, Result, Scalar};
+use crate::{Error, Float, Norm, Result, Scalar};
 
 fn c2c_into<S, So, D>(
     x: &ArrayBase<S, D>,
@@ -171,4 +171,163 @@ where
         post,
         out.view_mut().into_dyn(),
     )
+}
+
+fn c2c_nd_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    s: Option<&[usize]>,
+    axes: Option<&[isize]>,
+    norm: Norm,
+    inverse: bool,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    let (axes, lens) = resolve_axes(x.ndim(), s, axes)?;
+    let mut want = x.shape().to_vec();
+    let mut ns = Vec::with_capacity(axes.len());
+    for (&axis, &len) in axes.iter().zip(&lens) {
+        let n = length(len, want[axis], &format!("length of axis {axis}"))?;
+        want[axis] = n;
+        ns.push(n);
+    }
+    if out.shape() != want.as_slice() {
+        return Err(Error::ShapeMismatch {
+            what: "output array".into(),
+            expected: want,
+            got: out.shape().to_vec(),
+        });
+    }
+    let mut out = out.view_mut().into_dyn();
+    // numpy order: the last listed axis first. `out` can hold every intermediate result when
+    // only that first pass changes its axis' length; the later passes then run in place in it.
+    match axes.len().checked_sub(1) {
+        Some(last) if (0..last).all(|i| ns[i] == x.len_of(Axis(axes[i]))) => {
+            c2c_axis_into(x.view().into_dyn(), axes[last], ns[last], inverse, norm, out.view_mut())?;
+            for &axis in axes[..last].iter().rev() {
+                c2c_axis_inplace(out.view_mut(), axis, inverse, norm)?;
+            }
+        }
+        _ => out.assign(&c2c_axes(x.view().into_dyn(), &axes, &lens, inverse, norm)?),
+    }
+    Ok(())
+}
+
+/// [`fftn`](crate::fftn) written into `out`, which must have the result's shape (`x`'s, with
+/// `s` along `axes`); otherwise [`Error::ShapeMismatch`](crate::Error::ShapeMismatch), with
+/// `out` untouched.
+///
+/// When `s` changes at most the length of the last listed axis (the one transformed first),
+/// every pass works in `out` (directly when `out` is C-contiguous), with no array allocated;
+/// otherwise the result is computed in temporaries and copied into `out`.
+///
+/// ```
+/// use ndarray::Array3;
+/// use shardfft::{fftn, fftn_into, Complex, Norm};
+/// let x = Array3::from_shape_fn((3, 4, 5), |(i, j, k)| Complex::new((i * 20 + j * 5 + k) as f64, 0.0));
+/// let mut y = Array3::zeros((3, 4, 8));
+/// fftn_into(&x, &mut y, Some(&[8]), Some(&[-1]), Norm::Backward)?;
+/// assert_eq!(y, fftn(&x, Some(&[8]), Some(&[-1]), Norm::Backward)?);
+/// assert!(fftn_into(&x, &mut Array3::zeros((3, 4, 5)), Some(&[8]), Some(&[-1]), Norm::Backward).is_err());
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn fftn_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    s: Option<&[usize]>,
+    axes: Option<&[isize]>,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_nd_into(x, out, s, axes, norm, false)
+}
+
+/// [`ifftn`](crate::ifftn) written into `out` (see [`fftn_into`]).
+///
+/// ```
+/// use ndarray::Array2;
+/// use shardfft::{ifftn_into, Complex, Norm};
+/// let x = Array2::from_elem((3, 5), Complex::new(1.0f32, 0.0));
+/// let mut y = Array2::zeros((3, 5));
+/// ifftn_into(&x, &mut y, None, None, Norm::Backward)?;
+/// assert!((y[[0, 0]].re - 1.0).abs() < 1e-6 && y[[1, 2]].norm() < 1e-6);
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn ifftn_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    s: Option<&[usize]>,
+    axes: Option<&[isize]>,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_nd_into(x, out, s, axes, norm, true)
+}
+
+/// [`fft2`](crate::fft2) written into `out` (see [`fftn_into`]; `axes` defaults to the last two).
+///
+/// ```
+/// use ndarray::Array2;
+/// use shardfft::{fft2_into, Complex, Norm};
+/// let x = Array2::from_elem((4, 6), Complex::new(1.0f32, 0.0));
+/// let mut y = Array2::zeros((4, 6));
+/// fft2_into(&x, &mut y, None, None, Norm::Backward)?;
+/// assert_eq!(y[[0, 0]], Complex::new(24.0, 0.0));
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn fft2_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    s: Option<&[usize]>,
+    axes: Option<&[isize]>,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_nd_into(x, out, s, Some(axes.unwrap_or(LAST_TWO)), norm, false)
+}
+
+/// [`ifft2`](crate::ifft2) written into `out` (see [`fftn_into`]; `axes` defaults to the last two).
+///
+/// ```
+/// use ndarray::Array2;
+/// use shardfft::{fft2, ifft2_into, Complex, Norm};
+/// let x = Array2::from_shape_fn((4, 6), |(i, j)| Complex::new(i as f64, j as f64));
+/// let mut back = Array2::zeros((4, 6));
+/// ifft2_into(&fft2(&x, None, None, Norm::Backward)?, &mut back, None, None, Norm::Backward)?;
+/// assert!(back.iter().zip(&x).all(|(a, b)| (a - b).norm() < 1e-12));
+/// # Ok::<(), shardfft::Error>(())
+/// ```
+pub fn ifft2_into<S, So, D>(
+    x: &ArrayBase<S, D>,
+    out: &mut ArrayBase<So, D>,
+    s: Option<&[usize]>,
+    axes: Option<&[isize]>,
+    norm: Norm,
+) -> Result<()>
+where
+    S: Data,
+    S::Elem: Scalar,
+    So: DataMut<Elem = Complex<<S::Elem as Scalar>::Real>>,
+    D: Dimension,
+{
+    c2c_nd_into(x, out, s, Some(axes.unwrap_or(LAST_TWO)), norm, true)
 }

@@ -15,7 +15,7 @@ pub enum Kind {
     R2cAlloc,
     /// `fft_into` in f64.
     C2c64,
-    /// `fft2` of a square array.
+    /// `fft2_into` a preallocated square array (the baseline writes into its own buffer too).
     Fft2,
     /// `fft` along the first axis of a `(n, batch)` array.
     Axis0,

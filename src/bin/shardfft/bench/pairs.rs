@@ -226,7 +226,7 @@ struct Fft2Pair {
 
 impl Pair for Fft2Pair {
     fn shard(&mut self) -> Result<(), CliError> {
-        self.y = shardfft::fft2(&self.x, None, None, Norm::Backward)?;
+        shardfft::fft2_into(&self.x, &mut self.y, None, None, Norm::Backward)?;
         Ok(())
     }
     fn base(&mut self) -> Result<(), CliError> {
