@@ -13,10 +13,12 @@ use crate::{Float, Result};
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 mod block_split;
+mod halves;
 pub mod native;
 mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
+pub use halves::{HalfC2r, HalfR2c};
 pub use slab_fft::{SlabFft, SLAB_COLUMNS};
 
 #[cfg(target_arch = "x86_64")]
@@ -114,9 +116,14 @@ impl<T: Float> PlanCache<T> {
 
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled.
     pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
-        let Planners { real, r2c, .. } = &mut *self.lock();
+        let Planners { complex, real, r2c, .. } = &mut *self.lock();
         cached::<_, _, T>(r2c, n, n, || {
-            T::native_r2c(n).unwrap_or_else(|| real.plan_fft_forward(n))
+            T::native_r2c(n)
+                .or_else(|| {
+                    let half = HalfR2c::new(n, complex.plan_fft_forward(n / 2))?;
+                    Some(Arc::new(half) as Arc<dyn RealToComplex<T>>)
+                })
+                .unwrap_or_else(|| real.plan_fft_forward(n))
         })
     }
 
@@ -160,9 +167,14 @@ impl<T: Float> PlanCache<T> {
 
     /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled.
     pub fn c2r(&self, n: usize) -> Result<Arc<dyn ComplexToReal<T>>> {
-        let Planners { real, c2r, .. } = &mut *self.lock();
+        let Planners { complex, real, c2r, .. } = &mut *self.lock();
         cached::<_, _, T>(c2r, n, n, || {
-            T::native_c2r(n).unwrap_or_else(|| real.plan_fft_inverse(n))
+            T::native_c2r(n)
+                .or_else(|| {
+                    let half = HalfC2r::new(n, complex.plan_fft_inverse(n / 2))?;
+                    Some(Arc::new(half) as Arc<dyn ComplexToReal<T>>)
+                })
+                .unwrap_or_else(|| real.plan_fft_inverse(n))
         })
     }
 }

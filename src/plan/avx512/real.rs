@@ -12,6 +12,8 @@ use std::arch::x86_64::*;
 
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
+
+use crate::plan::halves::{check, pair_bins};
 use rustfft::{Fft, FftDirection};
 
 use super::passes::cmul_interleaved;
@@ -21,8 +23,8 @@ use super::Avx512Fft;
 struct Halves {
     len: usize,
     fft: Avx512Fft,
-    /// `w_k` for k = 1..=n/4, interleaved (re, im).
-    twiddles: Vec<f32>,
+    /// `w_k` for k = 1..=n/4.
+    twiddles: Vec<Complex<f32>>,
     /// `a` of the pairing pass.
     scale: f32,
 }
@@ -35,14 +37,14 @@ impl Halves {
         let fft = Avx512Fft::new(len / 2, direction)?;
         let inverse = direction == FftDirection::Inverse;
         let twiddles = (1..=len / 4)
-            .flat_map(|k| {
+            .map(|k| {
                 let angle = std::f64::consts::TAU * k as f64 / len as f64;
                 let (re, im) = if inverse {
                     (-angle.cos(), -angle.sin())
                 } else {
                     (0.5 * angle.cos(), -0.5 * angle.sin())
                 };
-                [re as f32, im as f32]
+                Complex::new(re as f32, im as f32)
             })
             .collect();
         let scale = if inverse { 1.0 } else { 0.5 };
@@ -60,14 +62,7 @@ impl Halves {
         debug_assert_eq!(z.len(), h + 1);
         // SAFETY: AVX-512F was detected when `fft` was planned; `z` holds h + 1 bins.
         let first = unsafe { pair_vectors(z.as_mut_ptr() as *mut f32, h, &self.twiddles, self.scale) };
-        for k in first..=h / 2 {
-            let (s, d) = (z[k] + z[h - k], z[k] - z[h - k]);
-            let c = Complex::new(s.re, d.im) * self.scale;
-            let w = Complex::new(self.twiddles[2 * k - 2], self.twiddles[2 * k - 1]);
-            let t = Complex::new(s.im, -d.re) * w;
-            z[h - k] = (c - t).conj();
-            z[k] = c + t;
-        }
+        pair_bins(z, first, &self.twiddles, self.scale);
     }
 }
 
@@ -78,7 +73,7 @@ impl Halves {
 /// AVX-512F must be available and `z` valid for `h + 1` complex values; `twiddles` holds
 /// `h/2` of them.
 #[target_feature(enable = "avx512f")]
-unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[f32], scale: f32) -> usize {
+unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[Complex<f32>], scale: f32) -> usize {
     let reverse = _mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     let odd: __mmask16 = 0xAAAA;
     let imag_sign = _mm512_set1_epi64(0x8000_0000_0000_0000_u64 as i64);
@@ -98,7 +93,7 @@ unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[f32], scale: f32) -> u
             let (s, d) = (_mm512_add_ps(zk, zm), _mm512_sub_ps(zk, zm));
             let c = _mm512_mask_blend_ps(odd, s, d);
             let e = flip(_mm512_mask_blend_ps(odd, swap(s), swap(d)));
-            let t = cmul_interleaved(e, _mm512_loadu_ps(twiddles.as_ptr().add(2 * (k - 1))));
+            let t = cmul_interleaved(e, _mm512_loadu_ps(twiddles.as_ptr().add(k - 1) as *const f32));
             _mm512_storeu_ps(lo, _mm512_fmadd_ps(c, a, t));
             _mm512_storeu_ps(hi, mirror(flip(_mm512_fmsub_ps(c, a, t))));
         }
@@ -161,21 +156,6 @@ impl Avx512C2r {
     pub fn new(len: usize) -> Option<Self> {
         Halves::new(len, FftDirection::Inverse).map(Avx512C2r)
     }
-}
-
-/// The buffer-length checks both directions make, with realfft's errors: `input` and
-/// `output` against the lengths the direction wants, `scratch` against the plan's need.
-fn check(input: (usize, usize), output: (usize, usize), scratch: (usize, usize)) -> Result<(), FftError> {
-    if input.0 != input.1 {
-        return Err(FftError::InputBuffer(input.1, input.0));
-    }
-    if output.0 != output.1 {
-        return Err(FftError::OutputBuffer(output.1, output.0));
-    }
-    if scratch.0 < scratch.1 {
-        return Err(FftError::ScratchBuffer(scratch.1, scratch.0));
-    }
-    Ok(())
 }
 
 impl RealToComplex<f32> for Avx512R2c {
