@@ -194,12 +194,8 @@ impl<T: Float> RealToComplex<T> for HalfR2c<T> {
     ) -> Result<(), FftError> {
         let halves = &self.0;
         let (len, h) = (halves.len, halves.len / 2);
-        check(
-            (input.len(), len),
-            (output.len(), h + 1),
-            (scratch.len(), halves.scratch_len()),
-        )?;
         let need = halves.scratch_len();
+        check((input.len(), len), (output.len(), h + 1), (scratch.len(), need))?;
         halves
             .fft
             .process_outofplace_with_scratch(as_complex(input), &mut output[..h], &mut scratch[..need]);
@@ -244,12 +240,8 @@ impl<T: Float> ComplexToReal<T> for HalfC2r<T> {
     ) -> Result<(), FftError> {
         let halves = &self.0;
         let (len, h) = (halves.len, halves.len / 2);
-        check(
-            (input.len(), h + 1),
-            (output.len(), len),
-            (scratch.len(), halves.scratch_len()),
-        )?;
         let need = halves.scratch_len();
+        check((input.len(), h + 1), (output.len(), len), (scratch.len(), need))?;
         let (first, last) = (input[0].re, input[h].re);
         input[0] = Complex::new(first + last, first - last);
         pair_bins(input, 1, &halves.twiddles, halves.scale);
