@@ -14,6 +14,7 @@ use crate::{Float, Result};
 mod avx512;
 mod block_split;
 mod halves;
+mod measure;
 pub mod native;
 mod slab_fft;
 
@@ -101,29 +102,37 @@ impl<T: Float> PlanCache<T> {
     }
 
     /// The complex plan of length `n`: forward (e^{-2πi jk/n}) or inverse (e^{+2πi jk/n}), unscaled.
+    ///
+    /// Where shardfft has a kernel of its own for `n` ([`native`]), it is timed against
+    /// rustfft's plan once, when the length is first planned, and the faster one on this
+    /// machine is kept (as FFTW_MEASURE does).
     pub fn complex(&self, n: usize, inverse: bool) -> Result<Arc<dyn Fft<T>>> {
         let Planners { complex, c2c, .. } = &mut *self.lock();
         cached::<_, _, T>(c2c, (n, inverse), n, || {
-            if let Some(native) = T::native_complex(n, inverse) {
-                native
-            } else if inverse {
+            let generic = if inverse {
                 complex.plan_fft_inverse(n)
             } else {
                 complex.plan_fft_forward(n)
+            };
+            match T::native_complex(n, inverse) {
+                Some(native) => measure::faster_complex(native, generic, T::native_lanes_per_call(n)),
+                None => generic,
             }
         })
     }
 
-    /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled.
+    /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled; shardfft's own
+    /// kernel, if it has one, only where it times faster here than the generic plan.
     pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
         let Planners { complex, real, r2c, .. } = &mut *self.lock();
         cached::<_, _, T>(r2c, n, n, || {
-            T::native_r2c(n)
-                .or_else(|| {
-                    let half = HalfR2c::new(n, complex.plan_fft_forward(n / 2))?;
-                    Some(Arc::new(half) as Arc<dyn RealToComplex<T>>)
-                })
-                .unwrap_or_else(|| real.plan_fft_forward(n))
+            let generic = HalfR2c::new(n, complex.plan_fft_forward(n / 2))
+                .map(|half| Arc::new(half) as Arc<dyn RealToComplex<T>>)
+                .unwrap_or_else(|| real.plan_fft_forward(n));
+            match T::native_r2c(n) {
+                Some(native) => measure::faster_r2c(native, generic),
+                None => generic,
+            }
         })
     }
 
@@ -165,16 +174,18 @@ impl<T: Float> PlanCache<T> {
         }
     }
 
-    /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled.
+    /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled; shardfft's own
+    /// kernel, if it has one, only where it times faster here than the generic plan.
     pub fn c2r(&self, n: usize) -> Result<Arc<dyn ComplexToReal<T>>> {
         let Planners { complex, real, c2r, .. } = &mut *self.lock();
         cached::<_, _, T>(c2r, n, n, || {
-            T::native_c2r(n)
-                .or_else(|| {
-                    let half = HalfC2r::new(n, complex.plan_fft_inverse(n / 2))?;
-                    Some(Arc::new(half) as Arc<dyn ComplexToReal<T>>)
-                })
-                .unwrap_or_else(|| real.plan_fft_inverse(n))
+            let generic = HalfC2r::new(n, complex.plan_fft_inverse(n / 2))
+                .map(|half| Arc::new(half) as Arc<dyn ComplexToReal<T>>)
+                .unwrap_or_else(|| real.plan_fft_inverse(n));
+            match T::native_c2r(n) {
+                Some(native) => measure::faster_c2r(native, generic),
+                None => generic,
+            }
         })
     }
 }

@@ -1,0 +1,216 @@
+//! Plan-time timing (FFTW_MEASURE's idea): of two plans of one transform, keep the faster here.
+//!
+//! shardfft's own kernels beat rustfft's by 1.3–2.4× on some AVX-512 cores and lose by up to
+//! half on others (measured with `cargo bench --bench kernels`: on a Zen 5 VM complex 1024–8192
+//! points 1.34–1.46× rustfft's speed; on a Xeon VM of 2026-12-02 1000–1024 points 1.3–1.4×, but
+//! 6000 0.67×, 10000 0.53×, 16384 0.84×, and real 2^20 points a third of realfft's speed in a
+//! batch). No fixed rule of lengths fits both, so where shardfft has a kernel of its own the
+//! planner runs it and the generic plan on one call's worth of lanes and keeps the faster.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use num_complex::Complex;
+use realfft::{ComplexToReal, RealToComplex};
+use rustfft::Fft;
+
+use crate::exec::try_filled;
+use crate::Float;
+
+/// The most complex values a timing run may hold (32 MiB of f32): longer plans are not timed,
+/// and the first (shardfft's own) is kept.
+const MAX_VALUES: usize = 1 << 22;
+/// Values a timed call should at least process, so that short lengths are timed over many
+/// calls rather than at the clock's resolution.
+const MIN_VALUES_PER_TIMING: usize = 1 << 16;
+/// Timed rounds (each plan once per round, alternating; the best of each counts).
+const ROUNDS: usize = 3;
+
+/// `first` or `second`, whichever `run` (one call of a plan on the same data) finishes faster
+/// in the best of a few alternating rounds after a warm-up; `first` on a tie or when `run`
+/// cannot run (it returns `false`, e.g. for want of memory).
+/// With `SHARDFFT_PLANNING=estimate` in the environment nothing is timed and `first` is kept
+/// (FFTW_ESTIMATE's counterpart: the same plans on every run, for comparisons).
+pub(crate) fn faster<P: ?Sized>(first: Arc<P>, second: Arc<P>, mut run: impl FnMut(&P) -> bool) -> Arc<P> {
+    if estimating() {
+        return first;
+    }
+    let mut best = [Duration::MAX; 2];
+    'rounds: for round in 0..=ROUNDS {
+        for (slot, plan) in [&first, &second].into_iter().enumerate() {
+            let start = Instant::now();
+            if !run(plan) {
+                best = [Duration::ZERO, Duration::MAX];
+                break 'rounds;
+            }
+            // Round 0 warms caches, twiddles and page mappings up.
+            if round > 0 {
+                best[slot] = best[slot].min(start.elapsed());
+            }
+        }
+    }
+    if best[1] < best[0] {
+        second
+    } else {
+        first
+    }
+}
+
+/// Whether `SHARDFFT_PLANNING=estimate` switches the timing off (read once).
+fn estimating() -> bool {
+    static ESTIMATE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ESTIMATE.get_or_init(|| std::env::var_os("SHARDFFT_PLANNING").is_some_and(|v| v == "estimate"))
+}
+
+/// How many times a timed call repeats a plan of `values` values per pass.
+fn repeats(values: usize) -> usize {
+    MIN_VALUES_PER_TIMING.div_ceil(values.max(1))
+}
+
+/// The faster here of two complex plans of length `n`, timed on `lanes` lanes in place.
+pub(crate) fn faster_complex<T: Float>(
+    first: Arc<dyn Fft<T>>,
+    second: Arc<dyn Fft<T>>,
+    lanes: usize,
+) -> Arc<dyn Fft<T>> {
+    let values = first.len().saturating_mul(lanes.max(1));
+    let scratch_len = first.get_inplace_scratch_len().max(second.get_inplace_scratch_len());
+    let buffers = (values <= MAX_VALUES)
+        .then(|| Some((try_filled(values, "").ok()?, try_filled(scratch_len, "").ok()?)))
+        .flatten();
+    let Some((mut data, mut scratch)) = buffers else {
+        return first;
+    };
+    let repeats = repeats(values);
+    // All-zero data stays zero through any number of transforms (no overflow, no subnormals).
+    faster(first, second, |plan: &(dyn Fft<T> + 'static)| {
+        for _ in 0..repeats {
+            plan.process_with_scratch(&mut data, &mut scratch[..plan.get_inplace_scratch_len()]);
+        }
+        true
+    })
+}
+
+/// The faster here of two real-to-complex plans of one length.
+pub(crate) fn faster_r2c<T: Float>(
+    first: Arc<dyn RealToComplex<T>>,
+    second: Arc<dyn RealToComplex<T>>,
+) -> Arc<dyn RealToComplex<T>> {
+    let n = first.len();
+    let Some((mut input, mut output, mut scratch)) =
+        real_buffers::<T>(n, first.get_scratch_len().max(second.get_scratch_len()))
+    else {
+        return first;
+    };
+    let repeats = repeats(n);
+    faster(first, second, |plan: &(dyn RealToComplex<T> + 'static)| {
+        (0..repeats).all(|_| plan.process_with_scratch(&mut input, &mut output, &mut scratch).is_ok())
+    })
+}
+
+/// The faster here of two complex-to-real plans of one length.
+pub(crate) fn faster_c2r<T: Float>(
+    first: Arc<dyn ComplexToReal<T>>,
+    second: Arc<dyn ComplexToReal<T>>,
+) -> Arc<dyn ComplexToReal<T>> {
+    let n = first.len();
+    let Some((mut output, mut input, mut scratch)) =
+        real_buffers::<T>(n, first.get_scratch_len().max(second.get_scratch_len()))
+    else {
+        return first;
+    };
+    let repeats = repeats(n);
+    faster(first, second, |plan: &(dyn ComplexToReal<T> + 'static)| {
+        (0..repeats).all(|_| plan.process_with_scratch(&mut input, &mut output, &mut scratch).is_ok())
+    })
+}
+
+/// What a real plan of length `n` works on: `n` reals, `n/2 + 1` bins and `scratch` scratch
+/// values, all zero; `None` when too long to time or out of memory.
+fn real_buffers<T: Float>(n: usize, scratch: usize) -> Option<(Vec<T>, Vec<Complex<T>>, Vec<Complex<T>>)> {
+    if n > MAX_VALUES {
+        return None;
+    }
+    Some((
+        try_filled(n, "").ok()?,
+        try_filled(n / 2 + 1, "").ok()?,
+        try_filled(scratch, "").ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustfft::{FftDirection, FftPlanner};
+
+    /// A correct plan made slow on purpose: `inner`, then a pause.
+    struct Slowed(Arc<dyn Fft<f32>>);
+
+    impl Fft<f32> for Slowed {
+        fn process_with_scratch(&self, buffer: &mut [Complex<f32>], scratch: &mut [Complex<f32>]) {
+            self.0.process_with_scratch(buffer, scratch);
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        fn process_outofplace_with_scratch(
+            &self,
+            input: &mut [Complex<f32>],
+            output: &mut [Complex<f32>],
+            scratch: &mut [Complex<f32>],
+        ) {
+            self.0.process_outofplace_with_scratch(input, output, scratch);
+        }
+        fn process_immutable_with_scratch(
+            &self,
+            input: &[Complex<f32>],
+            output: &mut [Complex<f32>],
+            scratch: &mut [Complex<f32>],
+        ) {
+            self.0.process_immutable_with_scratch(input, output, scratch);
+        }
+        fn get_inplace_scratch_len(&self) -> usize {
+            self.0.get_inplace_scratch_len()
+        }
+        fn get_outofplace_scratch_len(&self) -> usize {
+            self.0.get_outofplace_scratch_len()
+        }
+        fn get_immutable_scratch_len(&self) -> usize {
+            self.0.get_immutable_scratch_len()
+        }
+    }
+
+    impl rustfft::Length for Slowed {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+    }
+
+    impl rustfft::Direction for Slowed {
+        fn fft_direction(&self) -> FftDirection {
+            self.0.fft_direction()
+        }
+    }
+
+    #[test]
+    fn the_faster_plan_is_kept_whichever_comes_first() {
+        let plain = FftPlanner::<f32>::new().plan_fft_forward(4096);
+        let slow: Arc<dyn Fft<f32>> = Arc::new(Slowed(plain.clone()));
+        assert!(Arc::ptr_eq(&faster_complex(slow.clone(), plain.clone(), 1), &plain));
+        assert!(Arc::ptr_eq(&faster_complex(plain.clone(), slow, 1), &plain));
+    }
+
+    #[test]
+    fn a_run_that_cannot_run_keeps_the_first_plan() {
+        let a: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
+        let b: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
+        assert!(Arc::ptr_eq(&faster(a.clone(), b, |_| false), &a));
+    }
+
+    #[test]
+    fn lengths_too_long_to_time_keep_the_first_plan() {
+        // No transform runs: the first plan is returned before any buffer is made.
+        let plain = FftPlanner::<f32>::new().plan_fft_forward(4096);
+        let slow: Arc<dyn Fft<f32>> = Arc::new(Slowed(plain.clone()));
+        let lanes = MAX_VALUES / 4096 + 1;
+        assert!(Arc::ptr_eq(&faster_complex(slow.clone(), plain, lanes), &slow));
+    }
+}
