@@ -96,16 +96,14 @@ pub(crate) fn faster_r2c<T: Float>(
     first: Arc<dyn RealToComplex<T>>,
     second: Arc<dyn RealToComplex<T>>,
 ) -> Arc<dyn RealToComplex<T>> {
-    let n = first.len();
-    let Some((mut input, mut output, mut scratch)) =
-        real_buffers::<T>(n, first.get_scratch_len().max(second.get_scratch_len()))
-    else {
-        return first;
-    };
-    let repeats = repeats(n);
-    faster(first, second, |plan: &(dyn RealToComplex<T> + 'static)| {
-        (0..repeats).all(|_| plan.process_with_scratch(&mut input, &mut output, &mut scratch).is_ok())
-    })
+    let (n, scratch) = (first.len(), first.get_scratch_len().max(second.get_scratch_len()));
+    faster_real(
+        first,
+        second,
+        n,
+        scratch,
+        |plan: &(dyn RealToComplex<T> + 'static), reals, bins, s| plan.process_with_scratch(reals, bins, s).is_ok(),
+    )
 }
 
 /// The faster here of two complex-to-real plans of one length.
@@ -113,29 +111,42 @@ pub(crate) fn faster_c2r<T: Float>(
     first: Arc<dyn ComplexToReal<T>>,
     second: Arc<dyn ComplexToReal<T>>,
 ) -> Arc<dyn ComplexToReal<T>> {
-    let n = first.len();
-    let Some((mut output, mut input, mut scratch)) =
-        real_buffers::<T>(n, first.get_scratch_len().max(second.get_scratch_len()))
-    else {
+    let (n, scratch) = (first.len(), first.get_scratch_len().max(second.get_scratch_len()));
+    faster_real(
+        first,
+        second,
+        n,
+        scratch,
+        |plan: &(dyn ComplexToReal<T> + 'static), reals, bins, s| plan.process_with_scratch(bins, reals, s).is_ok(),
+    )
+}
+
+/// [`faster`] for real plans of length `n` of either direction: `run` does one call of a plan
+/// on `n` reals, `n/2 + 1` bins and `scratch` scratch values (all zero to start with). Too long
+/// to time, or out of memory: `first`.
+fn faster_real<T: Float, P: ?Sized>(
+    first: Arc<P>,
+    second: Arc<P>,
+    n: usize,
+    scratch: usize,
+    run: impl Fn(&P, &mut [T], &mut [Complex<T>], &mut [Complex<T>]) -> bool,
+) -> Arc<P> {
+    let buffers = (n <= MAX_VALUES)
+        .then(|| {
+            Some((
+                try_filled(n, "").ok()?,
+                try_filled(n / 2 + 1, "").ok()?,
+                try_filled(scratch, "").ok()?,
+            ))
+        })
+        .flatten();
+    let Some((mut reals, mut bins, mut scratch)) = buffers else {
         return first;
     };
     let repeats = repeats(n);
-    faster(first, second, |plan: &(dyn ComplexToReal<T> + 'static)| {
-        (0..repeats).all(|_| plan.process_with_scratch(&mut input, &mut output, &mut scratch).is_ok())
+    faster(first, second, |plan: &P| {
+        (0..repeats).all(|_| run(plan, &mut reals, &mut bins, &mut scratch))
     })
-}
-
-/// What a real plan of length `n` works on: `n` reals, `n/2 + 1` bins and `scratch` scratch
-/// values, all zero; `None` when too long to time or out of memory.
-fn real_buffers<T: Float>(n: usize, scratch: usize) -> Option<(Vec<T>, Vec<Complex<T>>, Vec<Complex<T>>)> {
-    if n > MAX_VALUES {
-        return None;
-    }
-    Some((
-        try_filled(n, "").ok()?,
-        try_filled(n / 2 + 1, "").ok()?,
-        try_filled(scratch, "").ok()?,
-    ))
 }
 
 #[cfg(test)]
