@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use ndarray::{ArrayD, IxDyn};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use shardfft::dist::{self, exchange_stats, reset_exchange_stats, Comm, Layout, Out, Sharded};
+use shardfft::dist::{self, Comm, Layout, Out, Sharded, exchange_stats, reset_exchange_stats};
 use shardfft::{Complex, Norm, Result};
 
 type C32 = Complex<f32>;

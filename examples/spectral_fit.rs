@@ -20,7 +20,7 @@ use ndarray::{Array1, Array2, Axis};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
-use shardfft::{grad, irfft, rfft, Complex, Norm};
+use shardfft::{Complex, Norm, grad, irfft, rfft};
 
 /// Signal length (even, so the spectrum has a Nyquist bin).
 const N: usize = 256;

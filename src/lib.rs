@@ -28,17 +28,17 @@ mod transforms;
 
 pub use alloc::zeros;
 pub use conv::{
-    fftconvolve, fftconvolve_nd, fftconvolve_vjp, fftcorrelate, fftcorrelate_nd, fftcorrelate_vjp, next_fast_len,
-    ConvPlan, ConvSpec,
+    ConvPlan, ConvSpec, fftconvolve, fftconvolve_nd, fftconvolve_vjp, fftcorrelate, fftcorrelate_nd, fftcorrelate_vjp,
+    next_fast_len,
 };
 pub use error::{Error, Result};
 pub use norm::Norm;
 pub use num_complex::Complex;
 pub use scalar::{Float, Scalar};
 pub use transforms::{
-    fft, fft2, fft2_into, fft_inplace, fft_into, fftfreq, fftn, fftn_inplace, fftn_into, fftshift, hfft, ifft, ifft2,
-    ifft2_into, ifft_inplace, ifft_into, ifftn, ifftn_inplace, ifftn_into, ifftshift, ihfft, irfft, irfft2, irfft_into,
-    irfftn, rfft, rfft2, rfft_into, rfftfreq, rfftn,
+    fft, fft_inplace, fft_into, fft2, fft2_into, fftfreq, fftn, fftn_inplace, fftn_into, fftshift, hfft, ifft,
+    ifft_inplace, ifft_into, ifft2, ifft2_into, ifftn, ifftn_inplace, ifftn_into, ifftshift, ihfft, irfft, irfft_into,
+    irfft2, irfftn, rfft, rfft_into, rfft2, rfftfreq, rfftn,
 };
 
 /// The README's examples, compiled and run as doctests so they cannot go stale.

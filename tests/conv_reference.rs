@@ -5,9 +5,9 @@ mod conv_util;
 
 use std::collections::BTreeMap;
 
-use conv_util::{bilinear_err, naive, rel_err, to_c64, RandomArray, Rng64, TestElem, C64, MODES};
-use ndarray::{s, Array1, Array2, Array3, ArrayD, Axis, IxDyn};
-use shardfft::conv::{fftconvolve, fftconvolve_nd, fftcorrelate, ConvPlan, ConvSpec, Method, Mode};
+use conv_util::{C64, MODES, RandomArray, Rng64, TestElem, bilinear_err, naive, rel_err, to_c64};
+use ndarray::{Array1, Array2, Array3, ArrayD, Axis, IxDyn, s};
+use shardfft::conv::{ConvPlan, ConvSpec, Method, Mode, fftconvolve, fftconvolve_nd, fftcorrelate};
 use shardfft::{Complex, Error};
 
 /// The methods, each forced, plus overlap-add with small blocks (many blocks per lane).

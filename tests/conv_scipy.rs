@@ -10,11 +10,11 @@
 use std::path::{Path, PathBuf};
 
 use ndarray::ArrayD;
-use ndarray_npy::{read_npy, ReadableElement};
-use shardfft::conv::{
-    fftconvolve, fftconvolve_nd, fftcorrelate, fftcorrelate_nd, ConvPlan, ConvScalar, ConvSpec, Method, Mode,
-};
+use ndarray_npy::{ReadableElement, read_npy};
 use shardfft::Complex;
+use shardfft::conv::{
+    ConvPlan, ConvScalar, ConvSpec, Method, Mode, fftconvolve, fftconvolve_nd, fftcorrelate, fftcorrelate_nd,
+};
 
 /// The largest relative L2 error accepted (f64 FFTs reach ~1e-15 on these sizes).
 const TOL: f64 = 1e-12;
@@ -129,11 +129,7 @@ fn rel_l2<A: Elem>(got: &ArrayD<A>, want: &ArrayD<A>) -> f64 {
         num += (g.c() - w.c()).norm_sqr();
         den += w.c().norm_sqr();
     }
-    if den == 0.0 {
-        num.sqrt()
-    } else {
-        (num / den).sqrt()
-    }
+    if den == 0.0 { num.sqrt() } else { (num / den).sqrt() }
 }
 
 /// The spec a case runs with (method not set).

@@ -4,10 +4,10 @@
 
 mod conv_util;
 
-use conv_util::{RandomArray, Rng64, TestElem, C64, MODES};
+use conv_util::{C64, MODES, RandomArray, Rng64, TestElem};
 use ndarray::{ArrayD, IxDyn};
-use shardfft::conv::{fftconvolve_vjp, fftcorrelate_vjp, ConvPlan, ConvSpec, Method, Mode};
 use shardfft::Complex;
+use shardfft::conv::{ConvPlan, ConvSpec, Method, Mode, fftconvolve_vjp, fftcorrelate_vjp};
 
 const METHODS: [(Method, Option<usize>); 4] = [
     (Method::Direct, None),
@@ -48,11 +48,7 @@ fn spec(mode: Mode, axes: &[isize], (method, block): (Method, Option<usize>), co
     if let Some(b) = block {
         s = s.block(b);
     }
-    if corr {
-        s.correlation()
-    } else {
-        s
-    }
+    if corr { s.correlation() } else { s }
 }
 
 /// ⟨A(x, k), g⟩ = ⟨x, ∂x⟩ = ⟨k, ∂k⟩ (the map is linear in x, and linear or antilinear in k),

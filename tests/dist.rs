@@ -11,7 +11,7 @@ mod suite;
 
 use std::time::{Duration, Instant};
 
-use shardfft::dist::{self, run_threads, run_threads_with_timeout, Comm, CommData, Layout, Out, Sharded};
+use shardfft::dist::{self, Comm, CommData, Layout, Out, Sharded, run_threads, run_threads_with_timeout};
 use shardfft::{Error, Norm, Result};
 use suite::{cplx, on_ranks, ranks};
 

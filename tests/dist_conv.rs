@@ -8,8 +8,8 @@ mod suite;
 use std::cell::Cell;
 
 use ndarray::{ArrayD, IxDyn};
-use shardfft::conv::{fftconvolve, ConvSpec, Mode};
-use shardfft::dist::{run_threads, Comm, CommData, Layout, Sharded, ShardedConvPlan};
+use shardfft::conv::{ConvSpec, Mode, fftconvolve};
+use shardfft::dist::{Comm, CommData, Layout, Sharded, ShardedConvPlan, run_threads};
 use suite::conv::{self, rel_err};
 use suite::on_ranks;
 

@@ -6,10 +6,10 @@
 
 use std::fmt::Debug;
 
-use ndarray::{arr0, array, Array1, Array2, ArrayD, IxDyn};
+use ndarray::{Array1, Array2, ArrayD, IxDyn, arr0, array};
 use shardfft::{
-    fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2,
-    rfftfreq, rfftn, Complex, Error, Norm,
+    Complex, Error, Norm, fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft,
+    irfft2, irfftn, rfft, rfft2, rfftfreq, rfftn,
 };
 
 const B: Norm = Norm::Backward;

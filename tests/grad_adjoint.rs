@@ -10,10 +10,10 @@ mod grad_support;
 use grad_support::*;
 use ndarray::{Array1, Array2, Array3};
 use num_complex::Complex;
-use rand::rngs::StdRng;
 use rand::Rng;
+use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
-use shardfft::{grad, Error, Float, Norm};
+use shardfft::{Error, Float, Norm, grad};
 
 /// The adjoint error of one case with fresh random x and y, or `None` if the forward call is
 /// invalid for these arguments.

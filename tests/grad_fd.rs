@@ -11,8 +11,8 @@ mod grad_support;
 use grad_support::*;
 use ndarray::ArrayD;
 use num_complex::Complex;
-use rand::rngs::StdRng;
 use rand::Rng;
+use rand::rngs::StdRng;
 
 /// Step of the central differences (L is quadratic, so the difference is exact up to rounding).
 const H: f64 = 1e-3;

@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use ndarray::{ArrayD, ArrayViewMutD, IxDyn, ShapeBuilder, Slice};
 use shardfft::{
-    fft2_into, fft_inplace, fft_into, fftn_inplace, fftn_into, ifft2_into, ifft_inplace, ifft_into, ifftn_inplace,
-    ifftn_into, irfft_into, rfft_into, Complex, Error, Float, Norm,
+    Complex, Error, Float, Norm, fft_inplace, fft_into, fft2_into, fftn_inplace, fftn_into, ifft_inplace, ifft_into,
+    ifft2_into, ifftn_inplace, ifftn_into, irfft_into, rfft_into,
 };
 
 const NORMS: [Norm; 3] = [Norm::Backward, Norm::Ortho, Norm::Forward];

@@ -14,8 +14,8 @@ mod common;
 use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
 use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
-use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, SlabFft, SLAB_COLUMNS};
 use shardfft::Complex;
+use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, SLAB_COLUMNS, SlabFft};
 
 type C32 = Complex<f32>;
 

@@ -11,7 +11,7 @@ use ndarray::{ArrayD, ArrayViewD, Axis};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError};
 use rand::SeedableRng;
-use shardfft::{fft, fftn, hfft, ifftn, irfft, irfftn, rfft, rfftn, Complex, Float, Norm};
+use shardfft::{Complex, Float, Norm, fft, fftn, hfft, ifftn, irfft, irfftn, rfft, rfftn};
 
 /// One random N-D case.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ mod common;
 use common::*;
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 use shardfft::{
-    fft, fft2, fftn, hfft, ifft, ifft2, ifftn, ihfft, irfft, irfft2, irfftn, rfft, rfft2, rfftn, Complex, Float, Norm,
+    Complex, Float, Norm, fft, fft2, fftn, hfft, ifft, ifft2, ifftn, ihfft, irfft, irfft2, irfftn, rfft, rfft2, rfftn,
 };
 
 /// Lengths past 256: primes, odd composites, and 2^k·3^j·5^i.

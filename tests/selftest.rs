@@ -13,7 +13,7 @@ mod common;
 
 use common::*;
 use ndarray::Array1;
-use shardfft::{fft, ifft, irfft, rfft, Complex, Float, Norm};
+use shardfft::{Complex, Float, Norm, fft, ifft, irfft, rfft};
 
 /// `x` rolled right by `s`: out[j] = x[(j − s) mod n].
 fn roll<A: Copy>(x: &Array1<A>, s: usize) -> Array1<A> {

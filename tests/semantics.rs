@@ -6,10 +6,10 @@
 mod common;
 
 use common::*;
-use ndarray::{array, Array1, ArrayD, ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice};
+use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice, array};
 use shardfft::{
-    fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft, irfft2, irfftn, rfft, rfft2,
-    rfftfreq, rfftn, Complex, Norm,
+    Complex, Norm, fft, fft2, fftfreq, fftn, fftshift, hfft, ifft, ifft2, ifftn, ifftshift, ihfft, irfft, irfft2,
+    irfftn, rfft, rfft2, rfftfreq, rfftn,
 };
 
 const TIGHT: f64 = 1e-14;

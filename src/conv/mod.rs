@@ -50,7 +50,7 @@ mod spectral;
 mod vjp;
 
 pub use method::Method;
-pub use mode::{next_fast_len, Mode};
+pub use mode::{Mode, next_fast_len};
 pub use plan::{ConvPlan, ConvSpec};
 pub use scalar::ConvScalar;
 pub use vjp::ConvTape;

@@ -7,10 +7,10 @@
 
 use ndarray::{ArrayD, ArrayViewD, Axis, CowArray};
 
-use super::array::{apply_runs, circular_runs, internal, zeros, Run};
+use super::array::{Run, apply_runs, circular_runs, internal, zeros};
 use super::mode::Window;
 use super::scalar::ConvScalar;
-use super::spectral::{forward, inverse, multiply, Samples, SpecRef};
+use super::spectral::{Samples, SpecRef, forward, inverse, multiply};
 use crate::Result;
 
 /// Calls `f` with every index vector below `counts` (row-major order).

@@ -9,12 +9,12 @@ use num_traits::One;
 use super::array::{internal, reverse_conj, zeros};
 use super::direct::direct;
 use super::fused;
-use super::method::{choose, Choice, Method};
+use super::method::{Choice, Method, choose};
 use super::mode::{Mode, Window};
 use super::overlap::overlap_add;
 use super::scalar::ConvScalar;
 use super::shape::Geometry;
-use super::spectral::{convolve_spectra, forward, window_fits, SpecRef};
+use super::spectral::{SpecRef, convolve_spectra, forward, window_fits};
 use crate::transforms::into_dim;
 use crate::{Float, Result};
 
@@ -483,16 +483,15 @@ impl<A: ConvScalar, DK: Dimension> ConvPlan<A, DK> {
             }
             Operand::Fft(spec) => {
                 let lens = &self.choice.fft_lens;
-                if let ([axis], [len], [window], [klen]) = (&axes[..], &lens[..], windows, &klens[..]) {
-                    if fused::applies(a.shape(), spec.shape(), *axis, target)
-                        && window_fits(*len, a.shape()[*axis], *klen, *window)
-                    {
-                        // The conjugated spectrum is that of the reversed operand shifted back
-                        // by its length − 1.
-                        let offset = window.start - if conj { *klen as isize - 1 } else { 0 };
-                        let one = A::Real::one();
-                        return fused::convolve_lanes(a, spec.view(), *axis, *len, conj, one, offset, target);
-                    }
+                if let ([axis], [len], [window], [klen]) = (&axes[..], &lens[..], windows, &klens[..])
+                    && fused::applies(a.shape(), spec.shape(), *axis, target)
+                    && window_fits(*len, a.shape()[*axis], *klen, *window)
+                {
+                    // The conjugated spectrum is that of the reversed operand shifted back
+                    // by its length − 1.
+                    let offset = window.start - if conj { *klen as isize - 1 } else { 0 };
+                    let one = A::Real::one();
+                    return fused::convolve_lanes(a, spec.view(), *axis, *len, conj, one, offset, target);
                 }
                 let a_lens: Vec<usize> = axes.iter().map(|&ax| a.shape()[ax]).collect();
                 let a_hat = forward(a, axes, lens)?;

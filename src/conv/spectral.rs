@@ -8,11 +8,11 @@
 use ndarray::{ArrayD, ArrayViewD, Axis, CowArray, IxDyn, Zip};
 use num_complex::Complex;
 
-use super::array::{apply_runs, circular_runs, internal, reduce_to, zeros, Run};
+use super::array::{Run, apply_runs, circular_runs, internal, reduce_to, zeros};
 use super::mode::Window;
 use super::scalar::ConvScalar;
 use super::shape::broadcast_shapes;
-use crate::exec::{map_axis, map_axis_inplace, C2c, C2r, R2c};
+use crate::exec::{C2c, C2r, R2c, map_axis, map_axis_inplace};
 use crate::{Float, Result};
 
 /// Samples back from an inverse transform: real for real signals, complex otherwise.
@@ -130,11 +130,7 @@ pub(crate) fn multiply<T: Float>(
     let one = scale == T::one();
     let op = move |x: Complex<T>, y: Complex<T>| {
         let y = if conj { y.conj() } else { y };
-        if one {
-            x * y
-        } else {
-            x * y.scale(scale)
-        }
+        if one { x * y } else { x * y.scale(scale) }
     };
     if a.is_owned() && a.shape() == co.as_slice() && co.as_slice() == target {
         let mut a = a.into_owned();

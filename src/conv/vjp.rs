@@ -21,9 +21,9 @@ use num_traits::One;
 use super::array::{reverse_conj, zeros};
 use super::direct::direct;
 use super::method::Method;
-use super::plan::{inv_prod, ConvPlan, Operand};
+use super::plan::{ConvPlan, Operand, inv_prod};
 use super::scalar::ConvScalar;
-use super::spectral::{convolve_spectra, forward, SpecRef};
+use super::spectral::{SpecRef, convolve_spectra, forward};
 use crate::transforms::into_dim;
 use crate::{Error, Result};
 
@@ -265,14 +265,14 @@ impl<A: ConvScalar, DK: Dimension> ConvPlan<A, DK> {
                 got: g.shape().to_vec(),
             });
         }
-        if let Some(XRef::Signal(xv)) = &x {
-            if xv.shape() != x_shape {
-                return Err(Error::ShapeMismatch {
-                    what: "signal recorded for the gradient".into(),
-                    expected: x_shape.to_vec(),
-                    got: xv.shape().to_vec(),
-                });
-            }
+        if let Some(XRef::Signal(xv)) = &x
+            && xv.shape() != x_shape
+        {
+            return Err(Error::ShapeMismatch {
+                what: "signal recorded for the gradient".into(),
+                expected: x_shape.to_vec(),
+                got: xv.shape().to_vec(),
+            });
         }
         let axes = &geom.axes;
         let sw = geom.signal_grad_windows();

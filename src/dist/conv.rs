@@ -53,10 +53,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ndarray::{ArrayD, IxDyn};
 use num_complex::Complex;
 
-use super::comm::{key_of, Comm, CommData};
+use super::Sharded;
+use super::comm::{Comm, CommData, key_of};
 use super::layout::{Layout, Order};
 use super::redistribute::check_comm;
-use super::Sharded;
 pub(crate) use crate::conv::expand_kernel_shape;
 use crate::conv::{ConvScalar, ConvSpec, ConvTape, Mode};
 use crate::transforms::normalize_axis;

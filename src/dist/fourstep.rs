@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use super::comm::{Comm, CommData};
 use super::layout::balanced_bounds;
 use super::pool;
-use super::redistribute::{runs_exchange, Dist1};
+use super::redistribute::{Dist1, runs_exchange};
 use crate::transforms::{c2c_axis, c2c_axis_into, c2c_axis_owned};
 use crate::{Error, Float, Norm, Result, Scalar};
 
@@ -43,11 +43,7 @@ pub(crate) fn factors(n: usize) -> (usize, usize) {
 
 /// The norm under which a transform of direction `inverse` is unscaled.
 fn unscaled(inverse: bool) -> Norm {
-    if inverse {
-        Norm::Forward
-    } else {
-        Norm::Backward
-    }
+    if inverse { Norm::Forward } else { Norm::Backward }
 }
 
 fn shape_err(e: ndarray::ShapeError) -> Error {

@@ -55,15 +55,15 @@ mod sharded;
 mod threads;
 
 pub use comm::{Comm, CommData};
-pub use conv::{fftconvolve, fftconvolve_vjp, ConvData, ShardedConvPlan, ShardedConvTape};
-pub use layout::{balanced_block, Layout, Order};
+pub use conv::{ConvData, ShardedConvPlan, ShardedConvTape, fftconvolve, fftconvolve_vjp};
+pub use layout::{Layout, Order, balanced_block};
 #[cfg(feature = "mpi")]
 pub use mpi::MpiComm;
 pub use ops::{
-    fft, fft2, fft2_vjp, fft_vjp, fftn, fftn_vjp, ifft, ifft2, ifft2_vjp, ifft_vjp, ifftn, ifftn_vjp, irfft, irfft2,
-    irfft2_vjp, irfft_vjp, irfftn, irfftn_vjp, local_flat, rfft, rfft2, rfft2_vjp, rfft_vjp, rfftn, rfftn_vjp, Out,
+    Out, fft, fft_vjp, fft2, fft2_vjp, fftn, fftn_vjp, ifft, ifft_vjp, ifft2, ifft2_vjp, ifftn, ifftn_vjp, irfft,
+    irfft_vjp, irfft2, irfft2_vjp, irfftn, irfftn_vjp, local_flat, rfft, rfft_vjp, rfft2, rfft2_vjp, rfftn, rfftn_vjp,
 };
 pub use pool::release_exchange_buffers;
-pub use redistribute::{exchange_stats, reset_exchange_stats, ExchangeStats, Redistribute};
+pub use redistribute::{ExchangeStats, Redistribute, exchange_stats, reset_exchange_stats};
 pub use sharded::Sharded;
-pub use threads::{run_threads, run_threads_with_timeout, ThreadComm};
+pub use threads::{ThreadComm, run_threads, run_threads_with_timeout};

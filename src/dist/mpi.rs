@@ -3,14 +3,14 @@
 use std::os::raw::c_int;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use mpi::Count;
 use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};
 use mpi::environment::Universe;
 use mpi::topology::SimpleCommunicator;
 use mpi::traits::*;
-use mpi::Count;
 
-use super::comm::{check_counts, Comm, CommData};
+use super::comm::{Comm, CommData, check_counts};
 use crate::{Error, Result};
 
 /// The MPI world as a [`Comm`]: one rank per MPI process, started by `mpirun -np P`.

@@ -3,13 +3,13 @@
 use ndarray::ArrayD;
 use num_complex::Complex;
 
-use super::comm::{key_of, Comm, CommData};
+use super::Sharded;
+use super::comm::{Comm, CommData, key_of};
 use super::fourstep::{factors, from_scrambled, into_flat, to_array, to_scrambled};
 use super::layout::{Layout, Order};
-use super::plan::{plan, run, run_adjoint, Block, Kind, Plan};
-use super::redistribute::{check_comm, runs_exchange, Dist1};
-use super::Sharded;
-use crate::transforms::{length, resolve_axes, LAST_TWO};
+use super::plan::{Block, Kind, Plan, plan, run, run_adjoint};
+use super::redistribute::{Dist1, check_comm, runs_exchange};
+use crate::transforms::{LAST_TWO, length, resolve_axes};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 /// Which layout a sharded transform returns.

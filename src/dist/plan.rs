@@ -12,7 +12,7 @@ use super::ops::Out;
 use super::pool;
 use super::redistribute::exchange;
 use crate::transforms::{c2c_axis_into, c2c_axis_owned, c2r_axis, r2c_axis};
-use crate::{grad, Error, Float, Norm, Result, Scalar};
+use crate::{Error, Float, Norm, Result, Scalar, grad};
 
 /// A local 1-D transform along an axis that is not split.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

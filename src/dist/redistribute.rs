@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use ndarray::{ArrayD, ArrayViewD, ArrayViewMutD, Axis, IxDyn, Slice};
 
-use super::comm::{key_of, Comm, CommData};
+use super::comm::{Comm, CommData, key_of};
 use super::layout::{Layout, Order};
-use super::{pool, Sharded};
+use super::{Sharded, pool};
 use crate::exec::transpose;
 use crate::{Error, Result};
 
@@ -366,10 +366,10 @@ fn contiguous_offset(range: &[Range<usize>], shape: &[usize]) -> Option<usize> {
     }
     // The last axis not taken whole; every axis before it must be one index wide.
     let partial = (0..shape.len()).rev().find(|&a| range[a] != (0..shape[a]));
-    if let Some(k) = partial {
-        if range[..k].iter().any(|r| r.len() != 1) {
-            return None;
-        }
+    if let Some(k) = partial
+        && range[..k].iter().any(|r| r.len() != 1)
+    {
+        return None;
     }
     let mut offset = 0;
     for (r, &n) in range.iter().zip(shape) {

@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayD, ArrayViewD, IxDyn, Slice};
 
-use super::comm::{key_of, Comm, CommData};
+use super::comm::{Comm, CommData, key_of};
 use super::layout::{Layout, Order};
 use super::pool;
 use super::redistribute::{check_comm, exchange};
@@ -113,7 +113,7 @@ impl<A: CommData> Sharded<A> {
             (true, None) => {
                 return Err(Error::InvalidArgument(
                     "scatter: the root rank must pass the global array".into(),
-                ))
+                ));
             }
             (false, _) => None,
         };

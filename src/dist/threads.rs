@@ -8,11 +8,11 @@
 //! [`Error::RankFailed`]; every later collective fails at once.
 
 use std::any::TypeId;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::comm::{check_counts, Comm, CommData};
+use super::comm::{Comm, CommData, check_counts};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use num_complex::Complex;
 use rayon::prelude::*;
 
-use super::buffer::{reused, SyncPtr};
+use super::buffer::{SyncPtr, reused};
 use super::transpose::prefetch_run;
 use crate::plan::{BlockSplit, LaneReader};
 use crate::{Float, Result};

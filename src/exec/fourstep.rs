@@ -32,8 +32,8 @@ use rayon::prelude::*;
 use rustfft::Fft;
 
 use super::blocks::run_blocks;
-use super::buffer::{reused, SyncPtr};
-use super::transpose::{transpose, TRANSPOSE_ROWS};
+use super::buffer::{SyncPtr, reused};
+use super::transpose::{TRANSPOSE_ROWS, transpose};
 use crate::plan::BlockSplit;
 use crate::{Float, Result};
 

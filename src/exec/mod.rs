@@ -14,8 +14,8 @@ mod kernel;
 mod slabs;
 mod transpose;
 
+use buffer::{Reused, reused};
 pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
-use buffer::{reused, Reused};
 pub(crate) use fourstep::FourStep;
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
@@ -242,11 +242,12 @@ where
     P: Fn(&mut [K::Out]) + Sync,
 {
     // A batch of at least two lanes per worker is faster lane by lane than split lane by lane.
-    if grid.inner == 1 && grid.outer < 2 * rayon::current_num_threads() {
-        if let Some(plan) = kernel.four_step()? {
-            // SAFETY: forwarded from the caller.
-            return unsafe { run_four_step(src, dst, grid, &plan, load, post) };
-        }
+    if grid.inner == 1
+        && grid.outer < 2 * rayon::current_num_threads()
+        && let Some(plan) = kernel.four_step()?
+    {
+        // SAFETY: forwarded from the caller.
+        return unsafe { run_four_step(src, dst, grid, &plan, load, post) };
     }
     let src = SyncPtr(src as *mut A);
     let n_in = kernel.in_len();

@@ -6,9 +6,9 @@
 use num_complex::Complex;
 
 use super::buffer::SyncPtr;
-use super::{prefetch_run, Grid};
-use crate::plan::{SlabFft, SLAB_COLUMNS};
+use super::{Grid, prefetch_run};
 use crate::Float;
+use crate::plan::{SLAB_COLUMNS, SlabFft};
 
 /// Most slabs one tile gathers (so each row read is a run of up to 8 cache lines).
 pub(super) const MAX_SLABS: usize = 8;

@@ -23,7 +23,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-use crate::exec::{map_axis, map_axis_inplace, C2c, LaneKernel};
+use crate::exec::{C2c, LaneKernel, map_axis, map_axis_inplace};
 use crate::transforms::scale;
 use crate::{Float, Result};
 

@@ -61,7 +61,7 @@ mod adjoint;
 use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, Data, Dimension};
 use num_complex::Complex;
 
-use crate::transforms::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO};
+use crate::transforms::{LAST_TWO, into_dim, length, normalize_axis, resolve_axes};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 /// numpy's default real output length from `m` Hermitian bins: 2(m−1).

@@ -14,8 +14,8 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-use crate::exec::try_filled;
 use crate::Float;
+use crate::exec::try_filled;
 
 /// The most complex values a timing run may hold (32 MiB of f32): longer plans are not timed,
 /// and the first (shardfft's own) is kept.
@@ -49,11 +49,7 @@ pub(crate) fn faster<P: ?Sized>(first: Arc<P>, second: Arc<P>, mut run: impl FnM
             }
         }
     }
-    if best[1] < best[0] {
-        second
-    } else {
-        first
-    }
+    if best[1] < best[0] { second } else { first }
 }
 
 /// Whether `SHARDFFT_PLANNING=estimate` switches the timing off (read once).

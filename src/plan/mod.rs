@@ -7,7 +7,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
-use crate::exec::{checked_len, try_filled, try_with_capacity, FourStep};
+use crate::exec::{FourStep, checked_len, try_filled, try_with_capacity};
 use crate::{Float, Result};
 
 #[cfg(target_arch = "x86_64")]
@@ -20,7 +20,7 @@ mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
 pub use halves::{HalfC2r, HalfR2c};
-pub use slab_fft::{SlabFft, SLAB_COLUMNS};
+pub use slab_fft::{SLAB_COLUMNS, SlabFft};
 
 #[cfg(target_arch = "x86_64")]
 pub use avx512::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft};

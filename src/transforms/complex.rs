@@ -3,8 +3,8 @@
 use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Axis, Data, Dimension};
 use num_complex::Complex;
 
-use super::args::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO};
-use crate::exec::{map_axis, map_axis_inplace, map_axis_into, C2c};
+use super::args::{LAST_TWO, into_dim, length, normalize_axis, resolve_axes};
+use crate::exec::{C2c, map_axis, map_axis_inplace, map_axis_into};
 use crate::{Float, Norm, Result, Scalar};
 
 /// Scales a lane tile by `factor`, skipping the pass when it is one.

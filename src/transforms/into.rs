@@ -3,10 +3,10 @@
 use ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
 use num_complex::Complex;
 
-use super::args::{length, normalize_axis, resolve_axes, LAST_TWO};
+use super::args::{LAST_TWO, length, normalize_axis, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_inplace, c2c_axis_into, scale};
 use super::real::{c2r_post, default_real_len, r2c_post};
-use crate::exec::{map_axis_into, C2c, C2r, R2c};
+use crate::exec::{C2c, C2r, R2c, map_axis_into};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 fn c2c_into<S, So, D>(

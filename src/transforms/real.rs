@@ -3,9 +3,9 @@
 use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, Axis, Data, Dimension};
 use num_complex::Complex;
 
-use super::args::{into_dim, length, normalize_axis, resolve_axes, LAST_TWO};
+use super::args::{LAST_TWO, into_dim, length, normalize_axis, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_owned, scale};
-use crate::exec::{map_axis, C2r, R2c};
+use crate::exec::{C2r, R2c, map_axis};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 /// Real-to-complex transform of real length `n` along `axis`; `conj` conjugates the output.

@@ -310,11 +310,7 @@ pub fn rel_l2<A: ToC64, S: Data<Elem = A>, D: Dimension>(got: &ArrayBase<S, D>, 
         den += w.norm_sqr();
     }
     if den == 0.0 {
-        if num == 0.0 {
-            0.0
-        } else {
-            f64::INFINITY
-        }
+        if num == 0.0 { 0.0 } else { f64::INFINITY }
     } else {
         (num / den).sqrt()
     }

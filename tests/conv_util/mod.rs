@@ -5,8 +5,8 @@
 #![allow(dead_code)]
 
 use ndarray::{ArrayD, IxDyn};
-use shardfft::conv::{ConvScalar, Mode};
 use shardfft::Complex;
+use shardfft::conv::{ConvScalar, Mode};
 
 /// Complex f64, the reference precision.
 pub use common::C64;
@@ -165,11 +165,7 @@ pub fn rel_err(a: &ArrayD<C64>, b: &ArrayD<C64>) -> f64 {
     assert_eq!(a.shape(), b.shape(), "shapes differ");
     let num: f64 = a.iter().zip(b).map(|(x, y)| (x - y).norm_sqr()).sum::<f64>().sqrt();
     let den: f64 = b.iter().map(|y| y.norm_sqr()).sum::<f64>().sqrt();
-    if den > 0.0 {
-        num / den
-    } else {
-        num
-    }
+    if den > 0.0 { num / den } else { num }
 }
 
 /// The normwise error of a bilinear map: ‖y − want‖₂ / (‖x‖₂·‖k‖₂). Each output sample of a
@@ -180,9 +176,5 @@ pub fn bilinear_err(y: &ArrayD<C64>, want: &ArrayD<C64>, x: &ArrayD<C64>, k: &Ar
     let norm = |a: &ArrayD<C64>| a.iter().map(|z| z.norm_sqr()).sum::<f64>().sqrt();
     let num: f64 = y.iter().zip(want).map(|(a, b)| (a - b).norm_sqr()).sum::<f64>().sqrt();
     let den = norm(x) * norm(k);
-    if den > 0.0 {
-        num / den
-    } else {
-        num
-    }
+    if den > 0.0 { num / den } else { num }
 }

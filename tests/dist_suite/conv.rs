@@ -5,7 +5,7 @@
 use ndarray::{ArrayD, IxDyn};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use shardfft::conv::{fftconvolve, fftconvolve_vjp, ConvSpec, Mode};
+use shardfft::conv::{ConvSpec, Mode, fftconvolve, fftconvolve_vjp};
 use shardfft::dist::{self, Comm, CommData, ConvData, Layout, Sharded, ShardedConvPlan};
 use shardfft::{Complex, Result};
 

@@ -21,7 +21,7 @@ use rand::{Rng, SeedableRng};
 use std::time::Duration;
 
 use shardfft::dist::{
-    self, run_threads_with_timeout, Comm, CommData, Layout, Order, Out, Redistribute, Sharded, ThreadComm,
+    self, Comm, CommData, Layout, Order, Out, Redistribute, Sharded, ThreadComm, run_threads_with_timeout,
 };
 use shardfft::{Complex, Error, Norm, Result};
 
@@ -71,11 +71,7 @@ pub fn rel<A: Copy + Into<C64>>(got: &ArrayD<A>, want: &ArrayD<A>) -> f64 {
         num += (g - w).norm_sqr();
         den += w.norm_sqr();
     }
-    if den == 0.0 {
-        num.sqrt()
-    } else {
-        (num / den).sqrt()
-    }
+    if den == 0.0 { num.sqrt() } else { (num / den).sqrt() }
 }
 
 /// Fails every rank unless all ranks hold the same `value`.

@@ -10,7 +10,7 @@ use num_complex::Complex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
-use shardfft::{grad, Float, Norm, Result};
+use shardfft::{Float, Norm, Result, grad};
 
 pub const NORMS: [Norm; 3] = [Norm::Backward, Norm::Ortho, Norm::Forward];
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 use ndarray::{ArrayD, Axis, IxDyn, Slice};
 use num_complex::Complex;
 
-use super::{expand_kernel_shape, internal, window, zeros, ConvData};
+use super::{ConvData, expand_kernel_shape, internal, window, zeros};
 use crate::conv::{ConvPlan, ConvSpec, ConvTape};
 use crate::dist::{Comm, CommData, Layout, Sharded};
 use crate::{Error, Result};

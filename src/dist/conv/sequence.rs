@@ -16,9 +16,9 @@ use num_complex::Complex;
 use num_traits::Zero;
 
 use super::local::Grads;
-use super::{expand_kernel_shape, internal, window, zeros, ConvData};
-use crate::conv::{next_fast_len, ConvSpec};
-use crate::dist::{fft, ifft, Comm, CommData, Layout, Out, Redistribute, Sharded};
+use super::{ConvData, expand_kernel_shape, internal, window, zeros};
+use crate::conv::{ConvSpec, next_fast_len};
+use crate::dist::{Comm, CommData, Layout, Out, Redistribute, Sharded, fft, ifft};
 use crate::{Error, Norm, Result};
 
 /// One forward transform: lane `a` (and lane `b`, packed as the imaginary part, for real

@@ -13,7 +13,7 @@ use num_complex::Complex;
 use rustfft::{Fft, FftDirection, FftPlanner};
 
 use super::columns::Columns;
-use super::passes::{transpose8, LANES};
+use super::passes::{LANES, transpose8};
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F that transforms its
 /// lanes eight at a time, for lengths that are multiples of 8 with no prime factor above 5.

@@ -7,7 +7,7 @@
 use num_complex::Complex;
 
 use super::passes::LANES;
-use super::{run_pass, strided_passes, strided_radices, Pass};
+use super::{Pass, run_pass, strided_passes, strided_radices};
 use crate::plan::SlabFft;
 
 /// The `len`-point transforms of the eight columns of a `len × 8` slab.

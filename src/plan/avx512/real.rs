@@ -16,8 +16,8 @@ use realfft::{ComplexToReal, FftError, RealToComplex};
 use crate::plan::halves::{check, pair_bins};
 use rustfft::{Fft, FftDirection};
 
-use super::passes::cmul_interleaved;
 use super::Avx512Fft;
+use super::passes::cmul_interleaved;
 
 /// What both directions hold: the half-length complex plan and the pairing pass's twiddles.
 struct Halves {

@@ -17,7 +17,7 @@ use std::arch::x86_64::*;
 use num_complex::Complex;
 
 use super::columns::Columns;
-use super::passes::{cmul_interleaved, transpose8, LANES};
+use super::passes::{LANES, cmul_interleaved, transpose8};
 use super::{root, strided_radices};
 use crate::plan::{BlockSplit, LaneReader};
 

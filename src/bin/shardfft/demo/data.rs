@@ -1,7 +1,7 @@
 //! The demo's data: an unknown causal filter, random inputs and the noisy targets it makes.
 
 use ndarray::{Array1, Array3, Axis};
-use shardfft::conv::{fftconvolve, Mode};
+use shardfft::conv::{Mode, fftconvolve};
 
 /// A small, fixed-seed random generator (SplitMix64), so the demo needs no RNG crate and the
 /// same seed gives the same data everywhere.

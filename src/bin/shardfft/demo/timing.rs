@@ -3,8 +3,8 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-use shardfft::dist::{Comm, CommData};
 use shardfft::Result;
+use shardfft::dist::{Comm, CommData};
 
 /// Delegates to `inner` and adds up the time spent in all-to-alls and all-reduces (waiting for
 /// the other ranks included: that is what communication costs a rank).

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use ndarray::{Array1, ArrayD, Ix1};
 use shardfft::conv::{ConvSpec, Method, Mode};
-use shardfft::dist::{run_threads, Comm, Layout, Sharded, ShardedConvPlan};
+use shardfft::dist::{Comm, Layout, Sharded, ShardedConvPlan, run_threads};
 
 use super::adam::Adam;
 use super::launch::Ranks;
