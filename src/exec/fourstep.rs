@@ -61,13 +61,14 @@ pub(crate) enum FourStep<T: Float> {
 }
 
 impl<T: Float> FourStep<T> {
-    /// The split of a length-`n` transform: shardfft's own where it has one, else the column
-    /// split from [`FOUR_STEP_MIN_LEN`]; `None` when `n` is shorter or has no factor pair
-    /// worth it.
-    pub(crate) fn new(n: usize, inverse: bool) -> Result<Option<Self>> {
-        if let Some(split) = T::native_split(n, inverse) {
-            return Ok(Some(FourStep::Blocks(split)));
-        }
+    /// shardfft's own vectorized split of a length-`n` transform, where it has one.
+    pub(crate) fn native(n: usize, inverse: bool) -> Option<Self> {
+        T::native_split(n, inverse).map(FourStep::Blocks)
+    }
+
+    /// The column split of a length-`n` transform from [`FOUR_STEP_MIN_LEN`]; `None` when `n`
+    /// is shorter or has no factor pair worth it (the lane then runs whole, on one core).
+    pub(crate) fn generic(n: usize, inverse: bool) -> Result<Option<Self>> {
         if n < FOUR_STEP_MIN_LEN {
             return Ok(None);
         }

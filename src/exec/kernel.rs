@@ -34,7 +34,7 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
         1
     }
     /// The four-step split that runs one lane of this kernel on every core, for kernels long
-    /// enough to want one (long complex kernels of composite length, see [`FourStep::new`]).
+    /// enough to want one (long complex kernels of composite length, see [`PlanCache::four_step`](crate::plan::PlanCache::four_step)).
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
         Ok(None)
     }

@@ -136,14 +136,20 @@ impl<T: Float> PlanCache<T> {
         })
     }
 
-    /// The four-step split of a complex transform of length `n`, or `None` when `n` has no
-    /// factor pair worth it. Planned once per length and direction.
+    /// The four-step split of a lone complex lane of length `n`, or `None` when the lane runs
+    /// faster whole (or `n` has no factor pair worth splitting). Planned once per length and
+    /// direction; where shardfft has a split of its own it is timed against the generic
+    /// choice (the column split, or the whole lane) and the faster one here is kept.
     pub(crate) fn four_step(&self, n: usize, inverse: bool) -> Result<Option<Arc<FourStep<T>>>> {
         if let Some(plan) = self.lock().four_step.get(&(n, inverse)) {
             return Ok(plan.clone());
         }
-        // Built unlocked: it plans its two factor lengths through this cache.
-        let plan = FourStep::new(n, inverse)?.map(Arc::new);
+        // Built unlocked: it plans its two factor lengths (and the whole lane) through this cache.
+        let generic = FourStep::generic(n, inverse)?.map(Arc::new);
+        let plan = match FourStep::native(n, inverse) {
+            Some(native) => measure::faster_four_step(Arc::new(native), generic, self.complex(n, inverse)?),
+            None => generic,
+        };
         self.lock().four_step.insert((n, inverse), plan.clone());
         Ok(plan)
     }
