@@ -6,10 +6,14 @@
 //! 6000 0.67×, 10000 0.53×, 16384 0.84×, and real 2^20 points a third of realfft's speed in a
 //! batch). No fixed rule of lengths fits both, so where shardfft has a kernel of its own the
 //! planner runs it and the generic plan on one call's worth of lanes and keeps the faster.
+//! Batches run a lane on every core at once, so kernels are timed that way too: on the 2-core
+//! Xeon VM rustfft won 2^20 points on one core alone and lost by a third with both cores busy.
 //! A lone long lane is planned the same way: shardfft's own split of it over the cores
 //! against the column split, or, below that split's lengths, the whole lane on one core.
 
-use std::sync::Arc;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Barrier, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use num_complex::Complex;
@@ -19,9 +23,12 @@ use rustfft::Fft;
 use crate::Float;
 use crate::exec::{FourStep, try_filled};
 
-/// The most complex values a timing run may hold (32 MiB of f32): longer plans are not timed,
-/// and the first (shardfft's own) is kept.
+/// The most complex values one timing run may hold (32 MiB of f32): longer plans are not
+/// timed, and the first (shardfft's own) is kept.
 const MAX_VALUES: usize = 1 << 22;
+/// The most values all the threads of a timing may hold together; fewer threads time longer
+/// plans.
+const MAX_VALUES_ON_ALL_CORES: usize = 4 * MAX_VALUES;
 /// Values a timed call should at least process, so that short lengths are timed over many
 /// calls rather than at the clock's resolution.
 const MIN_VALUES_PER_TIMING: usize = 1 << 16;
@@ -33,45 +40,130 @@ const SERIAL_BURST: Duration = Duration::from_millis(2);
 /// cores to come up to speed (about 10 ms on the Xeon VM above).
 const PARALLEL_BURST: Duration = Duration::from_millis(20);
 
-/// `first` or `second`, whichever `run` (one call of a plan on the same data) finishes faster;
-/// `first` on a tie or when `run` cannot run (it returns `false`, e.g. for want of memory).
+/// `first` or `second`, whichever runs faster on `threads` threads at once, each calling its
+/// own runner from `runner` (which makes its buffers; `None` when it cannot, e.g. for want of
+/// memory); a runner does one call of a plan and returns `false` if it could not. `first` on
+/// a tie or when anything could not run.
 ///
-/// The plans take turns for [`ROUNDS`] rounds; in each, a plan runs call after call for at
-/// least `burst` (and twice), and its fastest call counts, so that it is timed on cores,
-/// caches, pages and worker threads that a run of that plan itself has warmed. On a 2-core
-/// Xeon VM a split of 2^18 points over both cores took 1.6 ms on its first call after
-/// planning, 1.05 ms by its eighth and 0.6 ms once warm; timed on single calls, or taking turns
-/// call by call with the whole lane on one core (which leaves the other core idle), it lost to
-/// the whole lane (0.9 ms).
+/// The plans take turns for [`ROUNDS`] rounds; in each, the threads start together and a plan
+/// runs call after call on each of them until one has run it for at least `burst` (and
+/// twice). A turn's time is the mean over the threads of each one's fastest call that ended
+/// while all of them were still busy, and a plan's time the best of its turns. So a plan is timed on cores, caches, pages and
+/// worker threads that a run of that plan itself has warmed, and under the contention for
+/// memory and shared cache that a batch on every core meets. On a 2-core Xeon VM a split of
+/// 2^18 points over both cores took 1.6 ms on its first call after planning, 1.05 ms by its
+/// eighth and 0.6 ms once warm; timed on single calls, or taking turns call by call with the
+/// whole lane on one core (which leaves the other core idle), it lost to the whole lane
+/// (0.9 ms). A panic in a runner is passed on once every thread has stopped.
+///
 /// With `SHARDFFT_PLANNING=estimate` in the environment nothing is timed and `first` is kept
 /// (FFTW_ESTIMATE's counterpart: the same plans on every run, for comparisons).
-pub(crate) fn faster<P: ?Sized>(
+pub(crate) fn faster<P, R>(
     first: Arc<P>,
     second: Arc<P>,
     burst: Duration,
-    mut run: impl FnMut(&P) -> bool,
-) -> Arc<P> {
+    threads: usize,
+    runner: impl Fn() -> Option<R> + Sync,
+) -> Arc<P>
+where
+    P: ?Sized + Send + Sync,
+    R: FnMut(&P) -> bool,
+{
     if estimating() {
         return first;
     }
-    let mut best = [Duration::MAX; 2];
-    'rounds: for _ in 0..ROUNDS {
-        for (slot, plan) in [&first, &second].into_iter().enumerate() {
-            let start = Instant::now();
+    let threads = threads.max(1);
+    let timing = Timing {
+        plans: [&*first, &*second],
+        burst,
+        start: Barrier::new(threads),
+        done: std::array::from_fn(|_| AtomicBool::new(false)),
+        failed: AtomicBool::new(false),
+        panic: Mutex::new(None),
+    };
+    let bests: Vec<[Duration; 2 * ROUNDS]> = std::thread::scope(|scope| {
+        let time = || timing.time(&runner);
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(time)).collect();
+        let mut bests = vec![time()];
+        bests.extend(others.into_iter().filter_map(|thread| thread.join().ok()));
+        bests
+    });
+    if let Some(panic) = timing.panic.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        resume_unwind(panic);
+    }
+    if timing.failed.into_inner() {
+        return first;
+    }
+    // A turn's time is the mean over the threads; a plan's, the best of its turns.
+    let turn = |turn: usize| bests.iter().map(|best| best[turn]).sum::<Duration>() / threads as u32;
+    let plan = |slot: usize| (slot..2 * ROUNDS).step_by(2).map(turn).min();
+    if plan(1) < plan(0) { second } else { first }
+}
+
+/// What the threads of one [`faster`] share.
+struct Timing<'a, P: ?Sized> {
+    plans: [&'a P; 2],
+    burst: Duration,
+    /// Where the threads meet before each turn of a plan.
+    start: Barrier,
+    /// Set, per turn, by the first thread to finish its burst.
+    done: [AtomicBool; 2 * ROUNDS],
+    /// Set by a thread whose runner could not be made or could not run.
+    failed: AtomicBool,
+    panic: Mutex<Option<Box<dyn std::any::Any + Send>>>,
+}
+
+impl<P: ?Sized> Timing<'_, P> {
+    /// One thread's fastest call in each turn (plans alternate, `first` first). Every thread meets every barrier (one that
+    /// fails or panics stops running plans, not meeting), so none waits for ever.
+    fn time<R: FnMut(&P) -> bool>(&self, runner: &(impl Fn() -> Option<R> + Sync)) -> [Duration; 2 * ROUNDS] {
+        let mut run = self.guarded(runner).flatten();
+        if run.is_none() {
+            self.failed.store(true, Ordering::Release);
+        }
+        let mut best = [Duration::MAX; 2 * ROUNDS];
+        for (turn, best) in best.iter_mut().enumerate() {
+            self.start.wait();
+            let Some(run) = run.as_mut().filter(|_| !self.failed.load(Ordering::Acquire)) else {
+                continue;
+            };
+            let done = &self.done[turn];
+            let started = Instant::now();
             for call in 0.. {
                 let timed = Instant::now();
-                if !run(plan) {
-                    best = [Duration::ZERO, Duration::MAX];
-                    break 'rounds;
+                if self.guarded(|| run(self.plans[turn % 2])) != Some(true) {
+                    self.failed.store(true, Ordering::Release);
+                    break;
                 }
-                best[slot] = best[slot].min(timed.elapsed());
-                if call >= 1 && start.elapsed() >= burst {
+                let took = timed.elapsed();
+                let alone = done.load(Ordering::Acquire);
+                if !alone || *best == Duration::MAX {
+                    *best = (*best).min(took);
+                }
+                if alone {
+                    break;
+                }
+                if call >= 1 && started.elapsed() >= self.burst {
+                    done.store(true, Ordering::Release);
                     break;
                 }
             }
         }
+        best
     }
-    if best[1] < best[0] { second } else { first }
+
+    /// `work()`, or `None` if it panicked (the first panic is kept to pass on).
+    fn guarded<V>(&self, work: impl FnOnce() -> V) -> Option<V> {
+        catch_unwind(AssertUnwindSafe(work))
+            .map_err(|panic| {
+                self.failed.store(true, Ordering::Release);
+                self.panic
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get_or_insert(panic);
+            })
+            .ok()
+    }
 }
 
 /// Whether `SHARDFFT_PLANNING=estimate` switches the timing off (read once).
@@ -85,6 +177,14 @@ fn repeats(values: usize) -> usize {
     MIN_VALUES_PER_TIMING.div_ceil(values.max(1))
 }
 
+/// Threads to time a one-core plan of `values` values on: one per worker of the current rayon
+/// pool (as a batch runs), as many as [`MAX_VALUES_ON_ALL_CORES`] allows.
+fn threads_for(values: usize) -> usize {
+    rayon::current_num_threads()
+        .min(MAX_VALUES_ON_ALL_CORES / values.max(1))
+        .max(1)
+}
+
 /// The faster here of two complex plans of length `n`, timed on `lanes` lanes in place.
 pub(crate) fn faster_complex<T: Float>(
     first: Arc<dyn Fft<T>>,
@@ -92,20 +192,20 @@ pub(crate) fn faster_complex<T: Float>(
     lanes: usize,
 ) -> Arc<dyn Fft<T>> {
     let values = first.len().saturating_mul(lanes.max(1));
-    let scratch_len = first.get_inplace_scratch_len().max(second.get_inplace_scratch_len());
-    let buffers = (values <= MAX_VALUES)
-        .then(|| Some((try_filled(values, "").ok()?, try_filled(scratch_len, "").ok()?)))
-        .flatten();
-    let Some((mut data, mut scratch)) = buffers else {
+    if values > MAX_VALUES {
         return first;
-    };
+    }
+    let scratch_len = first.get_inplace_scratch_len().max(second.get_inplace_scratch_len());
     let repeats = repeats(values);
-    // All-zero data stays zero through any number of transforms (no overflow, no subnormals).
-    faster(first, second, SERIAL_BURST, |plan: &(dyn Fft<T> + 'static)| {
-        for _ in 0..repeats {
-            plan.process_with_scratch(&mut data, &mut scratch[..plan.get_inplace_scratch_len()]);
-        }
-        true
+    faster(first, second, SERIAL_BURST, threads_for(values), || {
+        let (mut data, mut scratch) = (try_filled(values, "").ok()?, try_filled(scratch_len, "").ok()?);
+        // All-zero data stays zero through any number of transforms (no overflow, no subnormals).
+        Some(move |plan: &(dyn Fft<T> + 'static)| {
+            for _ in 0..repeats {
+                plan.process_with_scratch(&mut data, &mut scratch[..plan.get_inplace_scratch_len()]);
+            }
+            true
+        })
     })
 }
 
@@ -142,28 +242,22 @@ pub(crate) fn faster_c2r<T: Float>(
 /// [`faster`] for real plans of length `n` of either direction: `run` does one call of a plan
 /// on `n` reals, `n/2 + 1` bins and `scratch` scratch values (all zero to start with). Too long
 /// to time, or out of memory: `first`.
-fn faster_real<T: Float, P: ?Sized>(
+fn faster_real<T: Float, P: ?Sized + Send + Sync>(
     first: Arc<P>,
     second: Arc<P>,
     n: usize,
     scratch: usize,
-    run: impl Fn(&P, &mut [T], &mut [Complex<T>], &mut [Complex<T>]) -> bool,
+    run: impl Fn(&P, &mut [T], &mut [Complex<T>], &mut [Complex<T>]) -> bool + Sync,
 ) -> Arc<P> {
-    let buffers = (n <= MAX_VALUES)
-        .then(|| {
-            Some((
-                try_filled(n, "").ok()?,
-                try_filled(n / 2 + 1, "").ok()?,
-                try_filled(scratch, "").ok()?,
-            ))
-        })
-        .flatten();
-    let Some((mut reals, mut bins, mut scratch)) = buffers else {
+    if n > MAX_VALUES {
         return first;
-    };
+    }
     let repeats = repeats(n);
-    faster(first, second, SERIAL_BURST, |plan: &P| {
-        (0..repeats).all(|_| run(plan, &mut reals, &mut bins, &mut scratch))
+    let run = &run;
+    faster(first, second, SERIAL_BURST, threads_for(n), || {
+        let mut reals = try_filled(n, "").ok()?;
+        let (mut bins, mut scratch) = (try_filled(n / 2 + 1, "").ok()?, try_filled(scratch, "").ok()?);
+        Some(move |plan: &P| (0..repeats).all(|_| run(plan, &mut reals, &mut bins, &mut scratch)))
     })
 }
 
@@ -183,39 +277,37 @@ pub(crate) fn faster_four_step<T: Float>(
     whole: Arc<dyn Fft<T>>,
 ) -> Option<Arc<FourStep<T>>> {
     let n = native.len();
-    let scratch_len = whole.get_inplace_scratch_len();
-    let buffers = (n <= MAX_VALUES)
-        .then(|| {
-            Some((
-                try_filled::<Complex<T>>(n, "").ok()?,
-                try_filled(n, "").ok()?,
-                try_filled(native.temp_len().max(scratch_len), "").ok()?,
-            ))
-        })
-        .flatten();
-    let Some((src, mut dst, mut temp)) = buffers else {
+    if n > MAX_VALUES {
         return Some(native);
-    };
+    }
+    let scratch_len = whole.get_inplace_scratch_len();
+    let temp_len = native.temp_len().max(scratch_len);
     let second = match generic {
         Some(split) => Lone::Split(split),
         None => Lone::Whole(whole),
     };
     let repeats = repeats(n);
+    // One thread: a split runs over the cores itself.
     let kept = faster(
         Arc::new(Lone::Split(native)),
         Arc::new(second),
         PARALLEL_BURST,
-        |lone: &Lone<T>| {
-            (0..repeats).all(|_| match lone {
-                // SAFETY: `src` holds `n` elements and does not overlap `dst`.
-                Lone::Split(split) => {
-                    unsafe { split.run(src.as_ptr(), n, &|c| c, &mut dst, &mut temp, &|_: &mut [_]| {}) }.is_ok()
-                }
-                Lone::Whole(fft) => {
-                    dst.copy_from_slice(&src);
-                    fft.process_with_scratch(&mut dst, &mut temp[..scratch_len]);
-                    true
-                }
+        1,
+        || {
+            let src = try_filled::<Complex<T>>(n, "").ok()?;
+            let (mut dst, mut temp) = (try_filled(n, "").ok()?, try_filled(temp_len, "").ok()?);
+            Some(move |lone: &Lone<T>| {
+                (0..repeats).all(|_| match lone {
+                    // SAFETY: `src` holds `n` elements and does not overlap `dst`.
+                    Lone::Split(split) => {
+                        unsafe { split.run(src.as_ptr(), n, &|c| c, &mut dst, &mut temp, &|_: &mut [_]| {}) }.is_ok()
+                    }
+                    Lone::Whole(fft) => {
+                        dst.copy_from_slice(&src);
+                        fft.process_with_scratch(&mut dst, &mut temp[..scratch_len]);
+                        true
+                    }
+                })
             })
         },
     );
@@ -289,7 +381,64 @@ mod tests {
     fn a_run_that_cannot_run_keeps_the_first_plan() {
         let a: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
         let b: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
-        assert!(Arc::ptr_eq(&faster(a.clone(), b, SERIAL_BURST, |_| false), &a));
+        let fails = || Some(|_: &(dyn Fft<f32> + 'static)| false);
+        assert!(Arc::ptr_eq(&faster(a.clone(), b.clone(), SERIAL_BURST, 2, fails), &a));
+        // One thread of three cannot make its buffers: nothing is timed on any of them.
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let third_fails = || (made.fetch_add(1, Ordering::Relaxed) != 2).then_some(|_: &(dyn Fft<f32> + 'static)| true);
+        assert!(Arc::ptr_eq(&faster(a.clone(), b, SERIAL_BURST, 3, third_fails), &a));
+    }
+
+    /// How a stand-in plan spends its call: a pause of its own, or work on something the
+    /// threads share (as cores share memory bandwidth): slices of the pause that last as many
+    /// times longer as threads are at it.
+    enum Pace {
+        Own(Duration),
+        Shared(Duration),
+    }
+
+    #[test]
+    fn plans_are_timed_as_fast_as_they_run_on_all_the_threads_at_once() {
+        static AT_IT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        const SLICES: u32 = 4;
+        let own = Arc::new(Pace::Own(Duration::from_micros(2800)));
+        let shared = Arc::new(Pace::Shared(Duration::from_millis(2)));
+        let runner = || {
+            Some(|pace: &Pace| {
+                match pace {
+                    Pace::Own(pause) => std::thread::sleep(*pause),
+                    Pace::Shared(pause) => {
+                        AT_IT.fetch_add(1, Ordering::SeqCst);
+                        for _ in 0..SLICES {
+                            std::thread::sleep(*pause / SLICES * AT_IT.load(Ordering::SeqCst) as u32);
+                        }
+                        AT_IT.fetch_sub(1, Ordering::SeqCst);
+                    }
+                }
+                true
+            })
+        };
+        let alone = faster(own.clone(), shared.clone(), SERIAL_BURST, 1, runner);
+        assert!(Arc::ptr_eq(&alone, &shared), "alone, the shared work is the quicker");
+        for (first, second) in [(own.clone(), shared.clone()), (shared, own.clone())] {
+            let together = faster(first, second, SERIAL_BURST, 2, runner);
+            assert!(Arc::ptr_eq(&together, &own), "on two threads, sharing is the slower");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "a runner's own panic")]
+    fn a_panic_while_timing_is_passed_on_without_leaving_threads_waiting() {
+        let a: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
+        let b: Arc<dyn Fft<f32>> = FftPlanner::new().plan_fft_forward(8);
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let runner = || {
+            Some(|_: &(dyn Fft<f32> + 'static)| {
+                assert!(calls.fetch_add(1, Ordering::Relaxed) != 5, "a runner's own panic");
+                true
+            })
+        };
+        faster(a, b, SERIAL_BURST, 3, runner);
     }
 
     #[test]
