@@ -14,8 +14,9 @@ It first measures two floors on this machine:
     shardfft's own one-thread figure on c2c-f32/1024 for comparison; the larger is the basis.
 
 Then, per case, it sets every peer up (plans, jit compilation, nothing timed), warms each up, runs
-them round-robin (the starting implementation rotates each round) and keeps the median of
---reps rounds; shardfft runs as `target/release/shardfft bench --json --suite peers --cases CASE`
+them round-robin (each round calls every implementation twice back to back and times the
+second call; the starting implementation rotates each round) and keeps the median of --reps
+rounds; shardfft runs as `target/release/shardfft bench --json --suite peers --cases CASE`
 (its own median of 11; the process is spawned once per case, between the first and the second half
 of the peers' rounds).
 """
@@ -160,8 +161,9 @@ def median(v):
 def round_robin(runners: dict, reps: int, warmup: int) -> dict:
     """runners: name -> zero-argument callable (returns when its result is ready).
 
-    Warm-up calls of each, then `reps` rounds in which every runner runs once, the first one
-    rotating by one each round. Returns name -> list of ms."""
+    Warm-up calls of each, then `reps` rounds in which every runner runs twice back to back, the
+    second call timed (so each is timed warm, after a call of its own, as shardfft's bench
+    times its side), the first runner rotating by one each round. Returns name -> list of ms."""
     names = list(runners)
     for _ in range(warmup):
         for nm in names:
@@ -171,6 +173,8 @@ def round_robin(runners: dict, reps: int, warmup: int) -> dict:
     for r in range(reps):
         order = names[r % len(names):] + names[: r % len(names)]
         for nm in order:
+            out = runners[nm]()
+            del out
             t0 = time.perf_counter()
             out = runners[nm]()
             dt = time.perf_counter() - t0

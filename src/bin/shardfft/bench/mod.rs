@@ -19,8 +19,8 @@ pub struct BenchArgs {
     /// Fewer repetitions (a smoke run, not a measurement)
     #[arg(long)]
     quick: bool,
-    /// Timed runs of each side per case, alternating (the median is reported); more runs
-    /// steady the figures on a noisy machine
+    /// Timed runs of each side per case, alternating, each straight after an untimed run of the
+    /// same side (the median is reported); more runs steady the figures on a noisy machine
     #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..=1000))]
     reps: u32,
     /// Print one JSON object per case instead of a table
@@ -87,20 +87,25 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// One untimed warm-up of each, then `reps` alternating timed runs; returns both medians (ms).
+/// `reps` alternating timed runs of each side; every timed run comes straight after an untimed
+/// call of the same side, so each is timed warm (caches, pages and idle cores brought up by a run
+/// of its own, as in a loop of calls or criterion's back-to-back iterations) and neither side
+/// inherits the other's state. Returns both medians (ms).
 fn interleave(reps: usize, pair: &mut dyn Pair) -> Result<(f64, f64), CliError> {
-    pair.shard()?;
-    pair.base()?;
     let (mut ts, mut tb) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
     for _ in 0..reps {
-        let start = Instant::now();
-        pair.shard()?;
-        ts.push(start.elapsed().as_secs_f64() * 1e3);
-        let start = Instant::now();
-        pair.base()?;
-        tb.push(start.elapsed().as_secs_f64() * 1e3);
+        ts.push(warm_ms(|| pair.shard())?);
+        tb.push(warm_ms(|| pair.base())?);
     }
     Ok((median(ts), median(tb)))
+}
+
+/// Milliseconds of the second of two back-to-back calls of `run`.
+fn warm_ms(mut run: impl FnMut() -> Result<(), CliError>) -> Result<f64, CliError> {
+    run()?;
+    let start = Instant::now();
+    run()?;
+    Ok(start.elapsed().as_secs_f64() * 1e3)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
