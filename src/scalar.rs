@@ -6,7 +6,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
 
-use crate::plan::{BlockSplit, PlanCache, SlabFft};
+use crate::plan::{BatchR2c, BlockSplit, PlanCache, SlabFft};
 
 /// A real floating-point type transforms compute in: `f32` or `f64`.
 ///
@@ -34,6 +34,12 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     /// shardfft's own complex-to-real kernel of length `n` for this type, if it has one.
     #[doc(hidden)]
     fn native_c2r(_n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
+        None
+    }
+    /// shardfft's own real-to-complex kernel across lanes of `single`'s length for this type,
+    /// if it has one (`single` takes the lanes left over).
+    #[doc(hidden)]
+    fn native_batch_r2c(_single: Arc<dyn RealToComplex<Self>>) -> Option<Arc<dyn BatchR2c<Self>>> {
         None
     }
     /// shardfft's own block split of one lane of length `n` for this type, if it has one.
@@ -70,6 +76,9 @@ macro_rules! float_impl {
                 }
                 fn native_c2r(n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
                     crate::plan::$native::c2r(n)
+                }
+                fn native_batch_r2c(single: Arc<dyn RealToComplex<Self>>) -> Option<Arc<dyn BatchR2c<Self>>> {
+                    crate::plan::$native::batch_r2c(single)
                 }
                 fn native_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<Self>>> {
                     crate::plan::$native::split(n, inverse)

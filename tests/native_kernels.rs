@@ -1,9 +1,10 @@
 //! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
 //! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
 //! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5 (the batch
-//! kernel at lengths that are not multiples of 64, with leftover lanes; the slab kernel of strided
-//! axes with any number of slabs), every way of calling them (in place, out of place, immutable,
-//! several lanes at once), and the buffer-length errors of the real ones.
+//! kernel at lengths that are not multiples of 64 and the batch real kernel, with leftover lanes;
+//! the slab kernel of strided axes with any number of slabs), every way of calling them (in
+//! place, out of place, immutable, several lanes at once), and the buffer-length errors of the
+//! real ones.
 //!
 //! On a processor without AVX-512F the kernels do not exist (`new` gives `None`); these tests
 //! then check only that, and say so.
@@ -15,7 +16,9 @@ use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
 use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
 use shardfft::Complex;
-use shardfft::plan::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, SLAB_COLUMNS, SlabFft};
+use shardfft::plan::{
+    Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, BatchR2c, SLAB_COLUMNS, SlabFft,
+};
 
 type C32 = Complex<f32>;
 
@@ -158,6 +161,77 @@ fn batch_kernel_matches_the_dft_with_any_lane_count() {
         }
     }
     worst.print("native_kernels");
+}
+
+#[test]
+fn batch_r2c_matches_the_dft_with_any_lane_count() {
+    if !has_avx512() {
+        return;
+    }
+    let mut planner = RealFftPlanner::<f32>::new();
+    for n in [0, 8, 24, 56, 96, 100, 256] {
+        let single = planner.plan_fft_forward(n.max(1));
+        assert!(Avx512BatchR2c::new(n, single).is_none(), "n={n}");
+    }
+    assert!(
+        Avx512BatchR2c::new(32, planner.plan_fft_forward(64)).is_none(),
+        "length mismatch"
+    );
+    let mut rng = TestRng::new("native batch r2c");
+    let mut worst = Worst::default();
+    for (n, lanes) in [(16, 9), (32, 3), (48, 8), (64, 16), (80, 17)] {
+        let plan = Avx512BatchR2c::new(n, planner.plan_fft_forward(n)).expect("planned");
+        assert_eq!((plan.lane_len(), plan.lanes_per_call()), (n, 8));
+        let x64: Vec<Vec<f64>> = (0..lanes).map(|_| (0..n).map(|_| rng.normal()).collect()).collect();
+        let mut x: Vec<f32> = x64.iter().flatten().map(|&v| v as f32).collect();
+        let m = n / 2 + 1;
+        let mut y = vec![C32::new(f32::NAN, f32::NAN); lanes * m];
+        plan.process_lanes(&mut x, &mut y, &mut vec![C32::default(); plan.scratch_len()]);
+        for (lane, (got, x)) in y.chunks_exact(m).zip(&x64).enumerate() {
+            let want = dft(&x.iter().map(|&v| C64::new(v, 0.0)).collect::<Vec<_>>(), false);
+            assert_eq!((got[0].im, got[m - 1].im), (0.0, 0.0), "n={n} lane={lane}");
+            let err = rel(got, &want[..m]);
+            let what = || format!("Avx512BatchR2c n={n} lanes={lanes} lane={lane}");
+            worst.record::<f32>("native batch r2c", n, err, what);
+            check_err(err, bound::<f32>(n), rng.seed, what);
+        }
+    }
+    worst.print("native_kernels");
+}
+
+#[test]
+#[should_panic(expected = "do not fit")]
+fn batch_r2c_refuses_buffers_that_are_not_whole_lanes() {
+    let planner = || RealFftPlanner::<f32>::new().plan_fft_forward(64);
+    let plan: Box<dyn BatchR2c<f32>> = match Avx512BatchR2c::new(64, planner()) {
+        Some(plan) => Box::new(plan),
+        None => Box::new(shardfft::plan::LaneByLane(planner())),
+    };
+    let mut scratch = vec![C32::default(); plan.scratch_len()];
+    plan.process_lanes(&mut [0.0; 8 * 64], &mut [C32::default(); 8 * 32], &mut scratch);
+}
+
+#[test]
+fn batched_real_lanes_through_rfft() {
+    let mut rng = TestRng::new("native batch rfft");
+    for (n, lanes) in [(16, 8), (48, 21), (64, 37), (80, 9), (96, 9)] {
+        let x64 = ndarray::Array2::from_shape_simple_fn((lanes, n), || rng.normal()).into_dyn();
+        let x = x64.mapv(|v| v as f32);
+        let want = dft_axis(&x64.mapv(|v| C64::new(v, 0.0)), 1, n, false);
+        let want = want.slice_axis(ndarray::Axis(1), (0..n / 2 + 1).into()).to_owned();
+        for norm in [shardfft::Norm::Backward, shardfft::Norm::Ortho] {
+            let got = shardfft::rfft(&x, None, -1, norm).unwrap();
+            let scale = if norm == shardfft::Norm::Ortho {
+                (n as f64).sqrt()
+            } else {
+                1.0
+            };
+            let err = rel_l2(&got, &want.mapv(|v| v / scale));
+            check_err(err, bound::<f32>(n), rng.seed, || {
+                format!("rfft n={n} lanes={lanes} {norm:?}")
+            });
+        }
+    }
 }
 
 #[test]

@@ -59,7 +59,7 @@ pub(crate) fn forward<A: ConvScalar>(
     let last = axes.len() - 1;
     let none = |_: &mut [Complex<A::Real>]| {};
     let mut y = if A::IS_REAL {
-        map_axis(a, axes[last], &R2c(plans.r2c(lens[last])?), A::real_part, none)?
+        map_axis(a, axes[last], &R2c(plans.r2c_lanes(lens[last])?), A::real_part, none)?
     } else {
         map_axis(
             a,

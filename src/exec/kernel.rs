@@ -3,11 +3,11 @@
 use std::sync::Arc;
 
 use num_complex::Complex;
-use realfft::{ComplexToReal, RealToComplex};
+use realfft::ComplexToReal;
 use rustfft::{Fft, FftDirection};
 
 use super::fourstep::FourStep;
-use crate::plan::SlabFft;
+use crate::plan::{BatchR2c, SlabFft};
 use crate::{Float, Result};
 
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
@@ -28,8 +28,8 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
     fn apply_inplace(&self, _data: &mut [Self::In], _scratch: &mut [Complex<T>]) {}
-    /// Lanes the kernel wants per [`apply_inplace`](Self::apply_inplace) call (it is correct
-    /// for any count; fewer may run slower).
+    /// Lanes the kernel wants per [`apply`](Self::apply) or [`apply_inplace`](Self::apply_inplace)
+    /// call (it is correct for any count; fewer may run slower).
     fn lanes_per_call(&self) -> usize {
         1
     }
@@ -82,27 +82,26 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
     }
 }
 
-/// A real-to-complex FFT of real length n (n/2+1 outputs, unscaled).
-pub(crate) struct R2c<T: Float>(pub Arc<dyn RealToComplex<T>>);
+/// A real-to-complex FFT of real length n (n/2+1 outputs, unscaled), over batches of lanes.
+pub(crate) struct R2c<T: Float>(pub Arc<dyn BatchR2c<T>>);
 
 impl<T: Float> LaneKernel<T> for R2c<T> {
     type In = T;
     type Out = Complex<T>;
     fn in_len(&self) -> usize {
-        self.0.len()
+        self.0.lane_len()
     }
     fn out_len(&self) -> usize {
-        self.0.len() / 2 + 1
+        self.0.lane_len() / 2 + 1
     }
     fn scratch_len(&self) -> usize {
-        self.0.get_scratch_len()
+        self.0.scratch_len()
     }
     fn apply(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
-        let (n, m) = (self.in_len(), self.out_len());
-        for (x, y) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(m)) {
-            let done = self.0.process_with_scratch(x, y, scratch);
-            debug_assert!(done.is_ok(), "lane lengths are set by the executor");
-        }
+        self.0.process_lanes(input, output, scratch);
+    }
+    fn lanes_per_call(&self) -> usize {
+        self.0.lanes_per_call()
     }
 }
 

@@ -286,11 +286,11 @@ where
     let init = || -> Result<Work<K::In, K::Out, Complex<T>>> {
         Ok(Work {
             // Contiguous in-place lanes are gathered straight into the output; other
-            // contiguous lanes go one at a time; strided tiles gather whole.
+            // contiguous lanes go a kernel call's worth at a time; strided tiles gather whole.
             input: reused(
                 match (grid.inner, in_place::<T, K>()) {
                     (1, true) => 0,
-                    (1, false) => n_in,
+                    (1, false) => n_in * kernel.lanes_per_call().max(1),
                     _ => gathered * n_in,
                 },
                 "work buffer",
@@ -460,10 +460,11 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
 {
     let (n_in, n_out) = (kernel.in_len(), kernel.out_len());
     let end = first + count.min(grid.outer - first);
+    // Groups of the lanes the kernel takes per call (one, or eight for kernels that vectorize
+    // across lanes).
+    let group = kernel.lanes_per_call().max(1);
     if in_place::<T, K>() {
-        // Groups of the lanes the kernel takes per call (one, or eight for kernels that
-        // vectorize across lanes), each gathered straight into the destination.
-        let group = kernel.lanes_per_call().max(1);
+        // Each group gathered straight into the destination.
         for start in (first..end).step_by(group) {
             let lanes = group.min(end - start);
             let src_lane = unsafe { src.0.add(start * grid.len_in) };
@@ -481,22 +482,26 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
         }
         return;
     }
-    for lane in first..end {
-        let src_lane = unsafe { src.0.add(lane * grid.len_in) };
-        let out_ptr = unsafe { dst.0.add(lane * n_out) };
-        let input = &mut work.input[..n_in];
+    // Each group gathered into the work buffer and transformed into the destination.
+    for start in (first..end).step_by(group) {
+        let lanes = group.min(end - start);
+        let src_lane = unsafe { src.0.add(start * grid.len_in) };
+        let out_ptr = unsafe { dst.0.add(start * n_out) };
+        let input = &mut work.input[..lanes * n_in];
         unsafe { gather_lanes(src_lane, grid.len_in, input, n_in, load) };
         if !grid.dst_init {
-            for i in 0..n_out {
+            for i in 0..lanes * n_out {
                 // SAFETY: inside this tile's destination lanes, which no other tile touches.
                 unsafe { out_ptr.add(i).write(K::Out::default()) };
             }
         }
         // SAFETY: initialized (by the caller or just above), exclusively this tile's.
-        let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) };
+        let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
         kernel.apply(input, output, &mut work.scratch);
-        // SAFETY: every element of the lane's destination is now initialized.
-        post(unsafe { std::slice::from_raw_parts_mut(out_ptr, n_out) });
+        for lane in 0..lanes {
+            // SAFETY: every element of the lane's destination is now initialized.
+            post(unsafe { std::slice::from_raw_parts_mut(out_ptr.add(lane * n_out), n_out) });
+        }
     }
 }
 

@@ -22,6 +22,7 @@ use rustfft::Fft;
 
 use crate::Float;
 use crate::exec::{FourStep, try_filled};
+use crate::plan::BatchR2c;
 
 /// The most complex values one timing run may hold (32 MiB of f32): longer plans are not
 /// timed, and the first (shardfft's own) is kept.
@@ -222,6 +223,32 @@ pub(crate) fn faster_r2c<T: Float>(
         scratch,
         |plan: &(dyn RealToComplex<T> + 'static), reals, bins, s| plan.process_with_scratch(reals, bins, s).is_ok(),
     )
+}
+
+/// The faster here of two batch real-to-complex plans of one length, timed on calls of the
+/// lanes the first wants per call.
+pub(crate) fn faster_r2c_lanes<T: Float>(
+    first: Arc<dyn BatchR2c<T>>,
+    second: Arc<dyn BatchR2c<T>>,
+) -> Arc<dyn BatchR2c<T>> {
+    let (n, lanes) = (first.lane_len(), first.lanes_per_call().max(1));
+    let values = n.saturating_mul(lanes);
+    if values > MAX_VALUES {
+        return first;
+    }
+    let scratch_len = first.scratch_len().max(second.scratch_len());
+    let repeats = repeats(values);
+    faster(first, second, SERIAL_BURST, threads_for(values), || {
+        let mut reals = try_filled(values, "").ok()?;
+        let mut bins = try_filled(lanes * (n / 2 + 1), "").ok()?;
+        let mut scratch = try_filled(scratch_len, "").ok()?;
+        Some(move |plan: &(dyn BatchR2c<T> + 'static)| {
+            for _ in 0..repeats {
+                plan.process_lanes(&mut reals, &mut bins, &mut scratch[..plan.scratch_len()]);
+            }
+            true
+        })
+    })
 }
 
 /// The faster here of two complex-to-real plans of one length.

@@ -14,16 +14,18 @@ use crate::{Float, Result};
 mod avx512;
 mod block_split;
 mod halves;
+mod lanes;
 mod measure;
 pub mod native;
 mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
 pub use halves::{HalfC2r, HalfR2c};
+pub use lanes::{BatchR2c, LaneByLane};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft};
 
 #[cfg(target_arch = "x86_64")]
-pub use avx512::{Avx512BatchFft, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft};
+pub use avx512::{Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft};
 
 /// The planners and what they made, behind one lock.
 struct Planners<T: Float> {
@@ -31,6 +33,7 @@ struct Planners<T: Float> {
     real: RealFftPlanner<T>,
     c2c: HashMap<(usize, bool), Arc<dyn Fft<T>>>,
     r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
+    r2c_lanes: HashMap<usize, Arc<dyn BatchR2c<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
     four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
     slabs: HashMap<(usize, bool), Option<SlabPlan<T>>>,
@@ -89,6 +92,7 @@ impl<T: Float> PlanCache<T> {
                 real: RealFftPlanner::new(),
                 c2c: HashMap::new(),
                 r2c: HashMap::new(),
+                r2c_lanes: HashMap::new(),
                 c2r: HashMap::new(),
                 four_step: HashMap::new(),
                 slabs: HashMap::new(),
@@ -134,6 +138,29 @@ impl<T: Float> PlanCache<T> {
                 None => generic,
             }
         })
+    }
+
+    /// The real-to-complex plan of real length `n` for batches of contiguous lanes: shardfft's
+    /// kernel that vectorizes across lanes where it has one and it times faster here, else
+    /// [`r2c`](Self::r2c) run lane by lane.
+    ///
+    /// ```
+    /// let plan = <f32 as shardfft::Float>::plans().r2c_lanes(64)?;
+    /// assert_eq!(plan.lane_len(), 64);
+    /// # Ok::<(), shardfft::Error>(())
+    /// ```
+    pub fn r2c_lanes(&self, n: usize) -> Result<Arc<dyn BatchR2c<T>>> {
+        if let Some(plan) = self.lock().r2c_lanes.get(&n) {
+            return Ok(plan.clone());
+        }
+        // Built unlocked: it plans the per-lane kernel through this cache.
+        let single = self.r2c(n)?;
+        let lane_by_lane: Arc<dyn BatchR2c<T>> = Arc::new(LaneByLane(single.clone()));
+        let plan = match T::native_batch_r2c(single) {
+            Some(batch) => measure::faster_r2c_lanes(batch, lane_by_lane),
+            None => lane_by_lane,
+        };
+        Ok(self.lock().r2c_lanes.entry(n).or_insert(plan).clone())
     }
 
     /// The four-step split of a lone complex lane of length `n`, or `None` when the lane runs

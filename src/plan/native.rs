@@ -123,6 +123,25 @@ pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
     None
 }
 
+/// The f32 real-to-complex kernel across lanes of `single`'s length:
+/// [`Avx512BatchR2c`](super::Avx512BatchR2c) where it takes that length (`single` runs the
+/// lanes left over).
+///
+/// ```
+/// use shardfft::plan::native;
+/// let single = realfft::RealFftPlanner::<f32>::new().plan_fft_forward(100);
+/// assert!(native::batch_r2c(single).is_none()); // 50 is not a multiple of 8
+/// ```
+pub fn batch_r2c(single: Arc<dyn RealToComplex<f32>>) -> Option<Arc<dyn super::BatchR2c<f32>>> {
+    #[cfg(target_arch = "x86_64")]
+    if enabled() {
+        return super::Avx512BatchR2c::new(single.len(), single)
+            .map(|plan| Arc::new(plan) as Arc<dyn super::BatchR2c<f32>>);
+    }
+    let _ = single;
+    None
+}
+
 /// The f32 complex-to-real kernel of length `n`: [`Avx512C2r`](super::Avx512C2r) where `n` is
 /// even and [`Avx512Fft`](super::Avx512Fft) plans `n/2`.
 ///

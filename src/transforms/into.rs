@@ -122,7 +122,7 @@ where
 {
     let axis = normalize_axis(axis, x.ndim())?;
     let n = length(n, x.len_of(Axis(axis)), "n")?;
-    let kernel = R2c(T::plans().r2c(n)?);
+    let kernel = R2c(T::plans().r2c_lanes(n)?);
     let post = r2c_post(n, norm, false);
     map_axis_into(
         x.view().into_dyn(),

@@ -16,7 +16,7 @@ pub(crate) fn r2c_axis<T: Float>(
     norm: Norm,
     conj: bool,
 ) -> Result<ArrayD<Complex<T>>> {
-    let kernel = R2c(T::plans().r2c(n)?);
+    let kernel = R2c(T::plans().r2c_lanes(n)?);
     map_axis(x, axis, &kernel, |v| v, r2c_post(n, norm, conj))
 }
 

@@ -6,12 +6,14 @@
 //! lanes, the four-step's factors, the real transforms' inner FFT, convolutions, gradients).
 
 mod batch;
+mod batch_real;
 mod columns;
 mod passes;
 mod real;
 mod split;
 
 pub use batch::Avx512BatchFft;
+pub use batch_real::Avx512BatchR2c;
 pub use columns::Avx512SlabFft;
 pub use real::{Avx512C2r, Avx512R2c};
 

@@ -1,0 +1,78 @@
+//! Real-to-complex plans that take many lanes per call: lane by lane through a realfft-style plan, or vectorized across lanes.
+
+use std::sync::Arc;
+
+use num_complex::Complex;
+use realfft::RealToComplex;
+
+use crate::Float;
+
+/// A real-to-complex FFT of real length `lane_len` (unscaled, `lane_len/2 + 1` bins per lane) that
+/// transforms a batch of contiguous lanes per call. Kernels that vectorize across lanes
+/// (eight lanes in one vector's slots) say how many lanes they want per call.
+///
+/// ```
+/// use shardfft::plan::{BatchR2c, LaneByLane};
+/// use shardfft::Complex;
+///
+/// let plan = LaneByLane(realfft::RealFftPlanner::<f64>::new().plan_fft_forward(4));
+/// let mut x = vec![1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]; // two lanes: an impulse, ones
+/// let mut y = vec![Complex::new(0.0, 0.0); 2 * 3];
+/// plan.process_lanes(&mut x, &mut y, &mut vec![Complex::new(0.0, 0.0); plan.scratch_len()]);
+/// assert_eq!(y[..3], [Complex::new(1.0, 0.0); 3]);
+/// assert_eq!(y[3..], [Complex::new(4.0, 0.0), Complex::new(0.0, 0.0), Complex::new(0.0, 0.0)]);
+/// ```
+pub trait BatchR2c<T: Float>: Send + Sync {
+    /// Real length of one lane.
+    fn lane_len(&self) -> usize;
+    /// Lanes a call should hold to run at full speed (any count is transformed correctly).
+    fn lanes_per_call(&self) -> usize;
+    /// Complex scratch values [`process_lanes`](Self::process_lanes) needs.
+    fn scratch_len(&self) -> usize;
+    /// Transforms the `input.len() / lane_len` lanes of `input` (which may be clobbered) into
+    /// `output`, `lane_len/2 + 1` bins per lane.
+    ///
+    /// # Panics
+    /// When `input` is not whole lanes, `output` does not hold their bins, or `scratch` is
+    /// shorter than [`scratch_len`](Self::scratch_len) (as rustfft's plans do).
+    fn process_lanes(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]);
+}
+
+/// Any [`RealToComplex`] plan run lane after lane.
+pub struct LaneByLane<T: Float>(pub Arc<dyn RealToComplex<T>>);
+
+/// The lane count of a batch call, checked against the plan's length (a panic on a mismatch,
+/// as rustfft's plans do).
+pub(crate) fn lane_count(len: usize, input: usize, output: usize, scratch: (usize, usize)) -> usize {
+    let lanes = input / len.max(1);
+    assert!(
+        input == lanes * len && output == lanes * (len / 2 + 1) && scratch.0 >= scratch.1,
+        "batch r2c of length {len}: {input} reals, {output} bins, {} scratch do not fit (scratch {} needed)",
+        scratch.0,
+        scratch.1
+    );
+    lanes
+}
+
+impl<T: Float> BatchR2c<T> for LaneByLane<T> {
+    fn lane_len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn lanes_per_call(&self) -> usize {
+        1
+    }
+
+    fn scratch_len(&self) -> usize {
+        self.0.get_scratch_len()
+    }
+
+    fn process_lanes(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
+        let n = self.lane_len();
+        lane_count(n, input.len(), output.len(), (scratch.len(), self.scratch_len()));
+        for (x, y) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n / 2 + 1)) {
+            let done = self.0.process_with_scratch(x, y, scratch);
+            debug_assert!(done.is_ok(), "lane lengths were checked above");
+        }
+    }
+}
