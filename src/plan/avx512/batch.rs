@@ -6,14 +6,13 @@
 //! `n` is, as long as it is a multiple of 8 made of 2, 3 and 5 (1000, 40, 360, 6000, ...).
 //! Calls with fewer than eight lanes left go to rustfft.
 
-use std::arch::x86_64::*;
 use std::sync::Arc;
 
 use num_complex::Complex;
 use rustfft::{Fft, FftDirection, FftPlanner};
 
 use super::columns::Columns;
-use super::passes::{LANES, transpose8};
+use super::passes::{LANES, lanes_to_slab, slab_to_lanes};
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F that transforms its
 /// lanes eight at a time, for lengths that are multiples of 8 with no prime factor above 5.
@@ -101,28 +100,12 @@ impl Avx512BatchFft {
     unsafe fn run_group(&self, src: *const f32, dst: *mut f32, slabs: *mut f32) {
         let n = self.len;
         let (a, b) = (slabs, slabs.wrapping_add(self.slab()));
-        // SAFETY: lane c's values j..j+8 lie at 2·(c·n + j) floats in `src` and `dst`; slab
-        // row j (eight lanes' value j) at 16·j floats in `a` and `b` (the caller's contract).
+        // SAFETY: eight lanes of `n` values in `src` and `dst`, two slabs of `8·n` at
+        // `slabs` (the caller's contract).
         unsafe {
-            for j in (0..n).step_by(LANES) {
-                let mut rows = [_mm512_setzero_ps(); LANES];
-                for (c, row) in rows.iter_mut().enumerate() {
-                    *row = _mm512_loadu_ps(src.add(2 * (c * n + j)));
-                }
-                for (jj, v) in transpose8(rows).iter().enumerate() {
-                    _mm512_storeu_ps(a.add(2 * LANES * (j + jj)), *v);
-                }
-            }
+            lanes_to_slab(src, n, n, a);
             let res = self.columns.run(a, b);
-            for j in (0..n).step_by(LANES) {
-                let mut rows = [_mm512_setzero_ps(); LANES];
-                for (jj, row) in rows.iter_mut().enumerate() {
-                    *row = _mm512_loadu_ps(res.add(2 * LANES * (j + jj)));
-                }
-                for (c, v) in transpose8(rows).iter().enumerate() {
-                    _mm512_storeu_ps(dst.add(2 * (c * n + j)), *v);
-                }
-            }
+            slab_to_lanes(res, n, dst, n);
         }
     }
 

@@ -15,7 +15,7 @@ use num_complex::Complex;
 use realfft::RealToComplex;
 
 use super::columns::Columns;
-use super::passes::{LANES, cmul_interleaved, transpose8};
+use super::passes::{LANES, cmul_interleaved, lanes_to_slab, slab_to_lanes};
 use crate::plan::lanes::{BatchR2c, lane_count};
 
 /// The longest real length taken. Measured on one core (Zen 4, 2026-12-04), ns per lane
@@ -107,15 +107,7 @@ impl Avx512BatchR2c {
         // 2·(c·(h+1) + j) in `dst`; slab row j at 16·j floats in `a` and `b`; `twiddles`
         // holds h/2 values (the caller's contract and the plan's construction).
         unsafe {
-            for j in (0..h).step_by(LANES) {
-                let mut rows = [_mm512_setzero_ps(); LANES];
-                for (c, row) in rows.iter_mut().enumerate() {
-                    *row = _mm512_loadu_ps(src.add(2 * (c * h + j)));
-                }
-                for (jj, v) in transpose8(rows).iter().enumerate() {
-                    _mm512_storeu_ps(a.add(2 * LANES * (j + jj)), *v);
-                }
-            }
+            lanes_to_slab(src, h, h, a);
             let z = self.columns.run(a, b);
             let row = |k: usize| z.add(2 * LANES * k);
             // Bins 0 and h from z[0]: (re + im, 0) and (re − im, 0).
@@ -134,15 +126,7 @@ impl Avx512BatchR2c {
                 _mm512_storeu_ps(row(h - k), flip(_mm512_fmsub_ps(c, half, t)));
                 _mm512_storeu_ps(row(k), _mm512_fmadd_ps(c, half, t));
             }
-            for j in (0..h).step_by(LANES) {
-                let mut rows = [_mm512_setzero_ps(); LANES];
-                for (jj, r) in rows.iter_mut().enumerate() {
-                    *r = _mm512_loadu_ps(row(j + jj));
-                }
-                for (c, v) in transpose8(rows).iter().enumerate() {
-                    _mm512_storeu_ps(dst.add(2 * (c * (h + 1) + j)), *v);
-                }
-            }
+            slab_to_lanes(z, h, dst, h + 1);
             let mut last = [0.0f32; 2 * LANES];
             _mm512_storeu_ps(last.as_mut_ptr(), nyquist);
             for c in 0..LANES {

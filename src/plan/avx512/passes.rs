@@ -248,3 +248,48 @@ pub(super) fn transpose8(a: [__m512; 8]) -> [__m512; 8] {
     }
     out
 }
+
+/// Values `0..len` of eight lanes (lane `c` at complex offset `c·stride` of `src`) into the
+/// rows of `slab`: row `j` holds the eight lanes' value `j`, at `16·j` floats.
+///
+/// # Safety
+/// AVX-512F; `len` a multiple of 8; `src` valid for reads of `7·stride + len` complex values
+/// and `slab` for writes of `8·len`.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn lanes_to_slab(src: *const f32, stride: usize, len: usize, slab: *mut f32) {
+    // SAFETY: lane c's values j..j+8 lie at 2·(c·stride + j) floats in `src`, slab rows
+    // j..j+8 at 16·j floats in `slab` (the caller's contract).
+    unsafe {
+        for j in (0..len).step_by(LANES) {
+            let mut rows = [_mm512_setzero_ps(); LANES];
+            for (c, row) in rows.iter_mut().enumerate() {
+                *row = _mm512_loadu_ps(src.add(2 * (c * stride + j)));
+            }
+            for (jj, v) in transpose8(rows).iter().enumerate() {
+                _mm512_storeu_ps(slab.add(2 * LANES * (j + jj)), *v);
+            }
+        }
+    }
+}
+
+/// The inverse of [`lanes_to_slab`]: rows `0..len` of `slab` back out to eight lanes of `dst`
+/// (lane `c` at complex offset `c·stride`).
+///
+/// # Safety
+/// AVX-512F; `len` a multiple of 8; `slab` valid for reads of `8·len` complex values and `dst`
+/// for writes of `7·stride + len`.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn slab_to_lanes(slab: *const f32, len: usize, dst: *mut f32, stride: usize) {
+    // SAFETY: as in `lanes_to_slab`, reading the slab and writing the lanes.
+    unsafe {
+        for j in (0..len).step_by(LANES) {
+            let mut rows = [_mm512_setzero_ps(); LANES];
+            for (jj, row) in rows.iter_mut().enumerate() {
+                *row = _mm512_loadu_ps(slab.add(2 * LANES * (j + jj)));
+            }
+            for (c, v) in transpose8(rows).iter().enumerate() {
+                _mm512_storeu_ps(dst.add(2 * (c * stride + j)), *v);
+            }
+        }
+    }
+}
