@@ -23,6 +23,7 @@ mod exec;
 pub mod grad;
 mod norm;
 pub mod plan;
+mod pool;
 mod scalar;
 mod transforms;
 
@@ -34,6 +35,7 @@ pub use conv::{
 pub use error::{Error, Result};
 pub use norm::Norm;
 pub use num_complex::Complex;
+pub use pool::pinned_pool_builder;
 pub use scalar::{Float, Scalar};
 pub use transforms::{
     fft, fft_inplace, fft_into, fft2, fft2_into, fftfreq, fftn, fftn_inplace, fftn_into, fftshift, hfft, ifft,

@@ -27,9 +27,13 @@ use crate::ops::{Op, Op1, OpN, Transform};
 #[derive(Parser, Debug)]
 #[command(name = "shardfft", version)]
 struct Cli {
-    /// Size of the worker thread pool [default: one per core]
+    /// Size of the worker thread pool [default: RAYON_NUM_THREADS, else one per core]
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
+    /// Leave the workers to the OS scheduler (by default, a pool of one worker per CPU pins
+    /// each to its own CPU; see shardfft::pinned_pool_builder)
+    #[arg(long, global = true)]
+    unpinned: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -99,15 +103,21 @@ impl Command {
     }
 }
 
-/// Sizes rayon's global pool.
-fn set_threads(threads: usize) -> Result<(), CliError> {
-    if threads == 0 {
+/// Starts rayon's global pool: `threads` workers (`None`: rayon's default), pinned one per CPU
+/// unless `unpinned`.
+fn start_pool(threads: Option<usize>, unpinned: bool) -> Result<(), CliError> {
+    if threads == Some(0) {
         return Err(CliError::new("--threads must be at least 1"));
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+    let threads = threads.unwrap_or(0);
+    let builder = if unpinned {
+        rayon::ThreadPoolBuilder::new().num_threads(threads)
+    } else {
+        shardfft::pinned_pool_builder(threads)
+    };
+    builder
         .build_global()
-        .map_err(|e| CliError::new(format!("cannot start {threads} threads: {e}")))
+        .map_err(|e| CliError::new(format!("cannot start the worker threads: {e}")))
 }
 
 /// clap's message on one line, without the usage and "for more information" lines.
@@ -135,11 +145,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.threads {
-        Some(n) => set_threads(n),
-        None => Ok(()),
-    }
-    .and_then(|()| cli.command.run());
+    let result = start_pool(cli.threads, cli.unpinned).and_then(|()| cli.command.run());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
