@@ -20,16 +20,9 @@ fn allowed_cpus() -> Vec<core_affinity::CoreId> {
 /// left to the scheduler: processes do not coordinate, so several of them (MPI ranks with one
 /// worker each, say) would all pin to the first CPU; more threads than CPUs would forbid the
 /// scheduler to spread them.
-pub(crate) fn cpus_for(threads: usize) -> Option<Vec<core_affinity::CoreId>> {
+fn cpus_for(threads: usize) -> Option<Vec<core_affinity::CoreId>> {
     let cpus = allowed_cpus();
     (threads > 0 && cpus.len() == threads).then_some(cpus)
-}
-
-/// Pins the calling thread to `cpu`; a pin the system refuses leaves the thread where it was
-/// (pinning is about speed, never about what is computed).
-pub(crate) fn pin_current(cpu: core_affinity::CoreId) {
-    // The result only says whether the pin took; either way the thread runs correctly.
-    let _ = core_affinity::set_for_current(cpu);
 }
 
 /// A rayon pool builder of `threads` workers (0: rayon's default, `RAYON_NUM_THREADS` or one
@@ -56,8 +49,9 @@ pub fn pinned_pool_builder(threads: usize) -> rayon::ThreadPoolBuilder {
     rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .start_handler(move |worker| {
-            if let Some(cpu) = cpus.as_ref().and_then(|cpus| cpus.get(worker)) {
-                pin_current(*cpu);
+            if let Some(&cpu) = cpus.as_ref().and_then(|cpus| cpus.get(worker)) {
+                // A refused pin leaves the worker where it was: pinning is about speed only.
+                let _ = core_affinity::set_for_current(cpu);
             }
         })
 }
