@@ -451,3 +451,42 @@ fn bench_with_an_unknown_case_fails_cleanly() {
         .unwrap();
     assert!(assert_clean_failure(&out).contains("c2c-f32/1024"));
 }
+
+#[test]
+fn bench_reports_every_selected_case_in_suite_order() {
+    let out = Command::new(BIN)
+        .args(["bench", "--quick", "--json", "--cases", "/1024", "--threads", "2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let cases: Vec<&str> = stdout
+        .lines()
+        .map(|l| l.split('"').nth(3).expect("a case name"))
+        .collect();
+    assert_eq!(
+        cases,
+        [
+            "c2c-f32/1024",
+            "c2c-f32+alloc/1024",
+            "r2c-f32/1024",
+            "r2c-f32+alloc/1024"
+        ],
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_bench_without_a_panic() {
+    let mut child = Command::new(BIN)
+        .args(["bench", "--quick", "--cases", "r2c-f32/1024"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}

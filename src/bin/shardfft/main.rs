@@ -135,7 +135,19 @@ fn clap_one_line(e: &clap::Error) -> String {
     })
 }
 
+/// Lets a closed stdout (`shardfft bench | head`) end the process quietly, as it ends `cat`:
+/// Rust's runtime ignores SIGPIPE, which turns the next print into a panic.
+#[cfg(target_os = "linux")]
+fn end_quietly_on_closed_stdout() {
+    // SAFETY: restoring the default action of a signal, before any other thread exists.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+}
+
+#[cfg(not(target_os = "linux"))]
+fn end_quietly_on_closed_stdout() {}
+
 fn main() -> ExitCode {
+    end_quietly_on_closed_stdout();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => e.exit(),

@@ -24,7 +24,7 @@ fn gflops(flops: f64, ms: f64) -> f64 {
 /// The table's title and column heads.
 pub fn print_header(reps: usize, threads: usize) {
     println!(
-        "# shardfft bench: median of {reps} runs, each straight after an untimed one, rayon pool of {threads} threads; \
+        "# shardfft bench: median of {reps} rounds over the cases, each run straight after an untimed one, rayon pool of {threads} threads; \
          baseline = single-threaded rustfft/realfft loop into a preallocated output (+alloc rows: both allocate their output)"
     );
     println!(

@@ -19,8 +19,9 @@ pub struct BenchArgs {
     /// Fewer repetitions (a smoke run, not a measurement)
     #[arg(long)]
     quick: bool,
-    /// Timed runs of each side per case, alternating, each straight after an untimed run of the
-    /// same side (the median is reported); more runs steady the figures on a noisy machine
+    /// Rounds over the cases; each round times each case's two sides once, each straight after
+    /// an untimed run of the same side (medians are reported); more rounds steady the figures
+    /// on a noisy machine
     #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(1..=1000))]
     reps: u32,
     /// Print one JSON object per case instead of a table
@@ -52,52 +53,61 @@ pub fn run(args: &BenchArgs) -> Result<(), CliError> {
     }
     let reps = if args.quick { 2 } else { args.reps as usize };
     let threads = rayon::current_num_threads();
-    let bar = ProgressBar::new(cases.len() as u64);
+    let bar = ProgressBar::new((reps * cases.len()) as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     if !args.json {
         bar.suspend(|| crate::report::print_header(reps, threads));
     }
-    for case in cases {
-        bar.set_message(case.name());
-        let mut pair = pairs::build(case)?;
-        let (shard_ms, base_ms) = interleave(reps, pair.as_mut())?;
+    bar.set_message("planning and filling inputs");
+    let mut pairs = cases
+        .iter()
+        .map(|&case| pairs::build(case))
+        .collect::<Result<Vec<_>, _>>()?;
+    let times = in_rounds(reps, &mut pairs, &bar)?;
+    bar.finish_and_clear();
+    for ((case, pair), (shard, base)) in cases.into_iter().zip(&pairs).zip(times) {
         let row = Row {
             transform: case.transform(),
             size: case.size(),
             batch: case.batch,
             flops: case.flops(),
-            shard_ms,
-            base_ms,
+            shard_ms: median(shard),
+            base_ms: median(base),
             rel_diff: pair.rel_diff()?,
             threads,
         };
-        drop(pair);
-        bar.suspend(|| {
-            if args.json {
-                row.print_json()
-            } else {
-                row.print_table_line()
-            }
-        });
-        bar.inc(1);
+        if args.json {
+            row.print_json()
+        } else {
+            row.print_table_line()
+        }
     }
-    bar.finish_and_clear();
     Ok(())
 }
 
-/// `reps` alternating timed runs of each side; every timed run comes straight after an untimed
-/// call of the same side, so each is timed warm (caches, pages and idle cores brought up by a run
-/// of its own, as in a loop of calls or criterion's back-to-back iterations) and neither side
-/// inherits the other's state. Returns both medians (ms).
-fn interleave(reps: usize, pair: &mut dyn Pair) -> Result<(f64, f64), CliError> {
-    let (mut ts, mut tb) = (Vec::with_capacity(reps), Vec::with_capacity(reps));
-    for _ in 0..reps {
-        ts.push(warm_ms(|| pair.shard())?);
-        tb.push(warm_ms(|| pair.base())?);
+/// One case's times in ms: shardfft's and the baseline's.
+type Samples = (Vec<f64>, Vec<f64>);
+
+/// Times every pair `reps` times, in rounds that visit each case once: a stretch of time in
+/// which the machine is slow (this project's 2-vCPU guests lose most of one vCPU for 0.3–1 s
+/// now and then) costs each case a sample or two instead of all of one case's samples. Within a
+/// round a case runs shardfft then its baseline, each timed warm: straight after an untimed call
+/// of the same side, so each is timed on caches, pages and idle cores brought up by a run of its
+/// own (as in a loop of calls or criterion's back-to-back iterations) and neither side inherits
+/// the other's state.
+fn in_rounds(reps: usize, pairs: &mut [Box<dyn Pair>], bar: &ProgressBar) -> Result<Vec<Samples>, CliError> {
+    let mut times = vec![(Vec::with_capacity(reps), Vec::with_capacity(reps)); pairs.len()];
+    for round in 1..=reps {
+        bar.set_message(format!("round {round} of {reps}"));
+        for (pair, (shard, base)) in pairs.iter_mut().zip(&mut times) {
+            shard.push(warm_ms(|| pair.shard())?);
+            base.push(warm_ms(|| pair.base())?);
+            bar.inc(1);
+        }
     }
-    Ok((median(ts), median(tb)))
+    Ok(times)
 }
 
 /// Milliseconds of the second of two back-to-back calls of `run`.
