@@ -23,9 +23,7 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     /// shardfft's own complex kernel of length `n` for this type, if it has one
     /// ([`plan::native`](crate::plan::native)).
     #[doc(hidden)]
-    fn native_complex(_n: usize, _inverse: bool) -> Option<Arc<dyn Fft<Self>>> {
-        None
-    }
+    fn native_complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<Self>>>;
     /// shardfft's own real-to-complex kernel of length `n` for this type, if it has one.
     #[doc(hidden)]
     fn native_r2c(_n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
@@ -60,17 +58,17 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
 }
 
 macro_rules! float_impl {
-    ($t:ty, $name:literal $(, $native:ident)?) => {
+    ($t:ty, $name:literal, complex: $complex:path $(, $native:ident)?) => {
         impl Float for $t {
             const NAME: &'static str = $name;
             fn plans() -> &'static PlanCache<Self> {
                 static CACHE: std::sync::OnceLock<PlanCache<$t>> = std::sync::OnceLock::new();
                 CACHE.get_or_init(PlanCache::new)
             }
+            fn native_complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<Self>>> {
+                $complex(n, inverse)
+            }
             $(
-                fn native_complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<Self>>> {
-                    crate::plan::$native::complex(n, inverse)
-                }
                 fn native_r2c(n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
                     crate::plan::$native::r2c(n)
                 }
@@ -93,8 +91,8 @@ macro_rules! float_impl {
         }
     };
 }
-float_impl!(f32, "float32", native);
-float_impl!(f64, "float64");
+float_impl!(f32, "float32", complex: crate::plan::native::complex, native);
+float_impl!(f64, "float64", complex: crate::plan::native::complex64);
 
 /// An element a transform accepts as input: real (`f32`, `f64`) or complex.
 ///

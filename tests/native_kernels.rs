@@ -1,6 +1,7 @@
 //! shardfft's own AVX-512 kernels, tested directly (not only through the planner): against the
 //! float64 DFT by definition up to 4096, against float64 rustfft/realfft (independent code, 2^-52
-//! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5 (the batch
+//! precision) up to 2^20, at every power of two and at lengths with factors 3 and 5 (the f64
+//! kernel likewise, plus its round trip; the batch
 //! kernel at lengths that are not multiples of 64 and the batch real kernel, with leftover lanes;
 //! the slab kernel of strided axes with any number of slabs), every way of calling them (in
 //! place, out of place, immutable, several lanes at once), and the buffer-length errors of the
@@ -17,7 +18,8 @@ use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
 use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
 use shardfft::Complex;
 use shardfft::plan::{
-    Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft, BatchR2c, SLAB_COLUMNS, SlabFft,
+    Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512Fft64, Avx512R2c, Avx512SlabFft, BatchR2c,
+    SLAB_COLUMNS, SlabFft,
 };
 
 type C32 = Complex<f32>;
@@ -27,6 +29,7 @@ fn has_avx512() -> bool {
     if !yes {
         eprintln!("no AVX-512F here: only the refusal to plan is tested");
         assert!(Avx512Fft::new(1024, FftDirection::Forward).is_none());
+        assert!(Avx512Fft64::new(1024, FftDirection::Forward).is_none());
         assert!(Avx512R2c::new(1024).is_none());
     }
     yes
@@ -36,8 +39,8 @@ fn to32(x: &[C64]) -> Vec<C32> {
     x.iter().map(|v| C32::new(v.re as f32, v.im as f32)).collect()
 }
 
-fn rel(got: &[C32], want: &[C64]) -> f64 {
-    let got: ndarray::ArrayD<C32> = ndarray::Array1::from(got.to_vec()).into_dyn();
+fn rel<A: ToC64 + Clone>(got: &[A], want: &[C64]) -> f64 {
+    let got: ndarray::ArrayD<A> = ndarray::Array1::from(got.to_vec()).into_dyn();
     rel_l2(&got, &ndarray::Array1::from(want.to_vec()).into_dyn())
 }
 
@@ -58,24 +61,45 @@ fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
 
 /// `fft` applied to the lanes of `x` in place, out of place and immutably, which must agree bit
 /// for bit; returns the result.
-fn three_ways(fft: &dyn Fft<f32>, x: &[C32]) -> Vec<C32> {
+fn three_ways<T: rustfft::FftNum>(fft: &dyn Fft<T>, x: &[Complex<T>]) -> Vec<Complex<T>> {
     let n = fft.len();
-    let mut scratch = vec![C32::default(); fft.get_inplace_scratch_len()];
+    let zero = Complex::new(T::zero(), T::zero());
+    let mut scratch = vec![zero; fft.get_inplace_scratch_len()];
     let mut inplace = x.to_vec();
     fft.process_with_scratch(&mut inplace, &mut scratch);
-    let mut oop = vec![C32::default(); x.len()];
+    let mut oop = vec![zero; x.len()];
     fft.process_outofplace_with_scratch(&mut x.to_vec(), &mut oop, &mut scratch);
-    let mut immutable = vec![C32::default(); x.len()];
+    let mut immutable = vec![zero; x.len()];
     fft.process_immutable_with_scratch(x, &mut immutable, &mut scratch);
     assert_eq!(inplace, oop, "in place and out of place differ, n={n}");
     assert_eq!(inplace, immutable, "in place and immutable differ, n={n}");
     inplace
 }
 
+/// The lengths the whole-lane kernels plan that these tests try: every power of two from 64
+/// to 2^20, and multiples of 64 with factors 3 and 5.
+fn whole_lane_lengths() -> impl Iterator<Item = usize> {
+    let powers = (6..=20).map(|k| 1usize << k);
+    let mixed = [3, 5, 6, 9, 10, 15, 25, 27, 45, 75, 125, 768, 960, 12288].map(|m| 64 * m);
+    powers.chain(mixed)
+}
+
+/// The lengths the whole-lane kernels refuse.
+const NOT_WHOLE_LANE_LENGTHS: [usize; 12] = [0, 1, 2, 32, 48, 96, 448, 1000, 1023, 1025, 64 * 49, 64 * 11 * 3];
+
+fn direction(inverse: bool) -> FftDirection {
+    if inverse {
+        FftDirection::Inverse
+    } else {
+        FftDirection::Forward
+    }
+}
+
 #[test]
 fn refuses_lengths_it_has_no_kernel_for() {
-    for n in [0, 1, 2, 32, 48, 96, 448, 1000, 1023, 1025, 64 * 49, 64 * 11 * 3] {
+    for n in NOT_WHOLE_LANE_LENGTHS {
         assert!(Avx512Fft::new(n, FftDirection::Forward).is_none(), "n={n}");
+        assert!(Avx512Fft64::new(n, FftDirection::Inverse).is_none(), "n={n}");
     }
     for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2, 2 * 448] {
         assert!(Avx512R2c::new(n).is_none() && Avx512C2r::new(n).is_none(), "n={n}");
@@ -89,15 +113,9 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
     }
     let mut rng = TestRng::new("native complex");
     let mut worst = Worst::default();
-    let powers = (6..=20).map(|k| 1usize << k);
-    let mixed = [3, 5, 6, 9, 10, 15, 25, 27, 45, 75, 125, 768, 960, 12288].map(|m| 64 * m);
-    for n in powers.chain(mixed) {
+    for n in whole_lane_lengths() {
         for inverse in [false, true] {
-            let dir = if inverse {
-                FftDirection::Inverse
-            } else {
-                FftDirection::Forward
-            };
+            let dir = direction(inverse);
             let fft = Avx512Fft::new(n, dir).expect("planned");
             assert_eq!((fft.len(), fft.fft_direction()), (n, dir));
             let lanes = if n <= 4096 { 3 } else { 2 };
@@ -111,6 +129,39 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
                 let what = || format!("Avx512Fft n={n} inverse={inverse}");
                 worst.record::<f32>("native c2c", n, err, what);
                 check_err(err, bound::<f32>(n), rng.seed, what);
+            }
+        }
+    }
+    worst.print("native_kernels");
+}
+
+/// The f64 kernel against the DFT (float64 rustfft past 4096 points), and its round trip.
+#[test]
+fn complex_f64_matches_the_dft_at_every_length_it_plans() {
+    if !has_avx512() {
+        return;
+    }
+    let mut rng = TestRng::new("native complex f64");
+    let mut worst = Worst::default();
+    for n in whole_lane_lengths() {
+        let lanes = if n <= 4096 { 3 } else { 2 };
+        let x: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
+        let flat: Vec<C64> = x.concat();
+        for inverse in [false, true] {
+            let dir = direction(inverse);
+            let fft = Avx512Fft64::new(n, dir).expect("planned");
+            assert_eq!((fft.len(), fft.fft_direction()), (n, dir));
+            let got = three_ways(&fft, &flat);
+            let back = three_ways(&Avx512Fft64::new(n, direction(!inverse)).expect("planned"), &got);
+            for (lane, x) in x.iter().enumerate() {
+                let what = || format!("Avx512Fft64 n={n} inverse={inverse} lane={lane}");
+                let err = rel(&got[lane * n..(lane + 1) * n], &reference(x, inverse));
+                worst.record::<f64>("native c2c", n, err, what);
+                check_err(err, bound::<f64>(n), rng.seed, what);
+                let scaled: Vec<C64> = back[lane * n..(lane + 1) * n].iter().map(|v| v / n as f64).collect();
+                let err = rel(&scaled, x);
+                worst.record::<f64>("native round trip", n, err, what);
+                check_err(err, bound::<f64>(n), rng.seed, what);
             }
         }
     }

@@ -25,7 +25,7 @@ pub use lanes::{BatchR2c, LaneByLane};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft};
 
 #[cfg(target_arch = "x86_64")]
-pub use avx512::{Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512R2c, Avx512SlabFft};
+pub use avx512::{Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512Fft64, Avx512R2c, Avx512SlabFft};
 
 /// The planners and what they made, behind one lock.
 struct Planners<T: Float> {

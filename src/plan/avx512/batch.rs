@@ -119,4 +119,4 @@ impl Avx512BatchFft {
     }
 }
 
-super::lane_kernel_fft!(Avx512BatchFft);
+super::lane_kernel_fft!(Avx512BatchFft, f32);

@@ -36,7 +36,7 @@ impl Columns {
         let (mut from, mut to) = (a, b);
         for pass in &self.passes {
             // SAFETY: the caller's contract; `from` and `to` are the two distinct slabs.
-            unsafe { run_pass(pass, self.inverse, from, to, LANES * self.len) };
+            unsafe { run_pass::<std::arch::x86_64::__m512>(pass, self.inverse, from, to, LANES * self.len) };
             std::mem::swap(&mut from, &mut to);
         }
         from

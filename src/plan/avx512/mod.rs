@@ -1,9 +1,10 @@
-//! Complex f32 FFTs of lengths 64·2^a·3^b·5^c on AVX-512: a Stockham autosort of radix-8/5/4/3 passes.
+//! Complex FFTs of lengths 64·2^a·3^b·5^c on AVX-512: a Stockham autosort of radix-8/5/4/3 passes.
 //!
 //! Written by hand because rustfft, the field's crate, vectorizes with AVX2 at most: on an
-//! AVX-512 core its butterflies use half the register width. The plan implements
-//! [`rustfft::Fft`], so the planner hands it out wherever a rustfft plan would go (batched
+//! AVX-512 core its butterflies use half the register width. The plans implement
+//! [`rustfft::Fft`], so the planner hands them out wherever a rustfft plan would go (batched
 //! lanes, the four-step's factors, the real transforms' inner FFT, convolutions, gradients).
+//! f32 has every kernel here; f64 has the whole-lane one ([`Avx512Fft64`]).
 
 mod batch;
 mod batch_real;
@@ -11,11 +12,14 @@ mod columns;
 mod passes;
 mod real;
 mod split;
+mod vector;
+mod whole_f64;
 
 pub use batch::Avx512BatchFft;
 pub use batch_real::Avx512BatchR2c;
 pub use columns::Avx512SlabFft;
 pub use real::{Avx512C2r, Avx512R2c};
+pub use whole_f64::Avx512Fft64;
 
 use std::sync::Arc;
 
@@ -34,14 +38,77 @@ pub(super) fn block_split(n: usize, inverse: bool) -> Option<Arc<dyn BlockSplit<
 use std::f64::consts::TAU;
 
 use num_complex::Complex;
+use num_traits::AsPrimitive;
 use rustfft::FftDirection;
 
-/// One Stockham pass.
-pub(super) enum Pass {
+use vector::Vector;
+
+/// One Stockham pass, with twiddles of precision `F`.
+pub(super) enum Pass<F = f32> {
     /// Radix 8 over the whole length, stride 1.
-    First(Vec<f32>),
+    First(Vec<F>),
     /// Radix `radix` (3, 4, 5 or 8) over sub-transforms of length `l`, stride `n / l ≥ 8`.
-    Strided { radix: usize, l: usize, twiddles: Vec<f32> },
+    Strided { radix: usize, l: usize, twiddles: Vec<F> },
+}
+
+/// The passes of a whole lane of `len` points (a multiple of 64 made of 2, 3 and 5): the
+/// first radix-8 pass over the whole length, then the strided passes; `None` for other lengths.
+fn whole_lane_passes<V: Vector>(len: usize, sign: f64) -> Option<Vec<Pass<V::Float>>>
+where
+    f64: AsPrimitive<V::Float>,
+{
+    let radices = strided_radices(len / 8)?;
+    let m = len / 8;
+    let mut first = Vec::with_capacity(2 * 7 * m);
+    for p0 in (0..m).step_by(V::LANES) {
+        for k in 1..8 {
+            for p in p0..p0 + V::LANES {
+                first.extend(root_as::<V::Float>(k * p, len, sign));
+            }
+        }
+    }
+    let mut passes = vec![Pass::First(first)];
+    passes.extend(strided_passes(radices, m, sign));
+    Some(passes)
+}
+
+/// Runs `passes` on one lane of `len` complex values from `src` into `dst`, through `tmp`.
+/// `src` may equal `dst` (in place); otherwise `src` is left untouched.
+///
+/// # Safety
+/// AVX-512F; the three pointers valid for `len` complex values; `tmp` overlaps neither;
+/// `passes` planned for `len` (by [`whole_lane_passes`] or as [`strided_passes`]).
+unsafe fn run_passes<V: Vector>(
+    passes: &[Pass<V::Float>],
+    inverse: bool,
+    src: *const V::Float,
+    dst: *mut V::Float,
+    tmp: *mut V::Float,
+    len: usize,
+) {
+    let count = passes.len();
+    let in_place = std::ptr::eq(src, dst);
+    // The last pass writes `dst`; going back, passes alternate between `tmp` and `dst`. In
+    // place with an odd count the first pass would overwrite its own input: run every pass
+    // one buffer over (ending in `tmp`) and copy back.
+    let shifted = in_place && count % 2 == 1;
+    let mut from = src;
+    for (i, pass) in passes.iter().enumerate() {
+        let to_dst = (count - 1 - i).is_multiple_of(2) && !shifted;
+        let to = if to_dst || (shifted && (count - 1 - i) % 2 == 1) {
+            dst
+        } else {
+            tmp
+        };
+        // SAFETY: `from` and `to` are distinct buffers of `len` values (the alternation
+        // above never reads and writes one buffer in one pass).
+        unsafe { run_pass::<V>(pass, inverse, from, to, len) };
+        from = to;
+    }
+    if shifted {
+        // SAFETY: both hold `len` complex values and do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(tmp, dst, 2 * len) };
+    }
 }
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F, of any length that is a
@@ -79,64 +146,25 @@ impl Avx512Fft {
         if len == 0 || !len.is_multiple_of(Self::MIN_LEN) || !std::arch::is_x86_feature_detected!("avx512f") {
             return None;
         }
-        let radices = strided_radices(len / 8)?;
+        if !strided(len / 8) {
+            return None;
+        }
         let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
         let split = if len >= split::SPLIT_MIN_LEN {
             split::Split::new(len, sign)
         } else {
             None
         };
-        let mut passes = Vec::new();
-        if split.is_none() {
-            let m = len / 8;
-            let mut first = Vec::with_capacity(2 * 7 * m);
-            for p0 in (0..m).step_by(passes::LANES) {
-                for k in 1..8 {
-                    for p in p0..p0 + passes::LANES {
-                        first.extend(root(k * p, len, sign));
-                    }
-                }
-            }
-            passes.push(Pass::First(first));
-            passes.extend(strided_passes(radices, m, sign));
-        }
+        let passes = match split {
+            Some(_) => Vec::new(),
+            None => whole_lane_passes::<std::arch::x86_64::__m512>(len, sign)?,
+        };
         Some(Avx512Fft {
             len,
             direction,
             passes,
             split,
         })
-    }
-
-    /// Runs every pass on one lane from `src` into `dst`, through `tmp` (all `len` long).
-    /// `src` may equal `dst` (in place); otherwise `src` is left untouched.
-    ///
-    /// # Safety
-    /// The three pointers must be valid for `len` complex values; `tmp` must overlap neither.
-    unsafe fn run_lane(&self, src: *const f32, dst: *mut f32, tmp: *mut f32) {
-        let count = self.passes.len();
-        let in_place = std::ptr::eq(src, dst);
-        // The last pass writes `dst`; going back, passes alternate between `tmp` and `dst`. In
-        // place with an odd count the first pass would overwrite its own input: run every pass
-        // one buffer over (ending in `tmp`) and copy back.
-        let shifted = in_place && count % 2 == 1;
-        let mut from = src;
-        for (i, pass) in self.passes.iter().enumerate() {
-            let to_dst = (count - 1 - i).is_multiple_of(2) && !shifted;
-            let to = if to_dst || (shifted && (count - 1 - i) % 2 == 1) {
-                dst
-            } else {
-                tmp
-            };
-            // SAFETY: `from` and `to` are distinct buffers of `len` values (the alternation
-            // above never reads and writes one buffer in one pass).
-            unsafe { run_pass(pass, self.direction == FftDirection::Inverse, from, to, self.len) };
-            from = to;
-        }
-        if shifted {
-            // SAFETY: both hold `len` complex values and do not overlap.
-            unsafe { std::ptr::copy_nonoverlapping(tmp, dst, 2 * self.len) };
-        }
     }
 
     /// Every `len`-long lane of `src` into the same lane of `dst` (`src == dst`: in place).
@@ -157,7 +185,14 @@ impl Avx512Fft {
             unsafe {
                 match &self.split {
                     Some(split) => split.run(from, to, tmp, slabs),
-                    None => self.run_lane(from, to, tmp),
+                    None => run_passes::<std::arch::x86_64::__m512>(
+                        &self.passes,
+                        self.direction == FftDirection::Inverse,
+                        from,
+                        to,
+                        tmp,
+                        n,
+                    ),
                 }
             }
         }
@@ -182,19 +217,30 @@ pub(super) fn batched_lanes(len: usize) -> bool {
 /// `w_l^{±m}` (the sign of the exponent's `i` is `sign`), computed in f64 with `m` reduced
 /// mod `l` first, rounded once to f32, as interleaved (re, im).
 pub(super) fn root(m: usize, l: usize, sign: f64) -> [f32; 2] {
+    root_as(m, l, sign)
+}
+
+/// [`root`] rounded once to the precision `F`.
+fn root_as<F: Copy + 'static>(m: usize, l: usize, sign: f64) -> [F; 2]
+where
+    f64: AsPrimitive<F>,
+{
     let angle = sign * TAU * (m % l) as f64 / l as f64;
-    [angle.cos() as f32, angle.sin() as f32]
+    [angle.cos().as_(), angle.sin().as_()]
 }
 
 /// The strided passes for `radices`, the first over sub-transforms of length `l`.
-pub(super) fn strided_passes(radices: Vec<usize>, mut l: usize, sign: f64) -> Vec<Pass> {
+pub(super) fn strided_passes<F: Copy + 'static>(radices: Vec<usize>, mut l: usize, sign: f64) -> Vec<Pass<F>>
+where
+    f64: AsPrimitive<F>,
+{
     let mut passes = Vec::with_capacity(radices.len());
     for radix in radices {
         let mut twiddles = Vec::new();
         if l > radix {
             for p in 0..l / radix {
                 for k in 1..radix {
-                    twiddles.extend(root(k * p, l, sign));
+                    twiddles.extend(root_as::<F>(k * p, l, sign));
                 }
             }
         }
@@ -209,23 +255,23 @@ pub(super) fn strided_passes(radices: Vec<usize>, mut l: usize, sign: f64) -> Ve
 /// # Safety
 /// AVX-512F; `x` and `y` valid for `n` complex values and distinct; `n` is the length the
 /// pass was planned for (a multiple of 64 for the first pass, of 8 / its `l` for the others).
-pub(super) unsafe fn run_pass(pass: &Pass, inverse: bool, x: *const f32, y: *mut f32, n: usize) {
+unsafe fn run_pass<V: Vector>(pass: &Pass<V::Float>, inverse: bool, x: *const V::Float, y: *mut V::Float, n: usize) {
     // SAFETY: forwarded.
     unsafe {
         match (pass, inverse) {
-            (Pass::First(t), false) => passes::first_radix8::<false>(x, y, n, t),
-            (Pass::First(t), true) => passes::first_radix8::<true>(x, y, n, t),
+            (Pass::First(t), false) => passes::first_radix8::<V, false>(x, y, n, t),
+            (Pass::First(t), true) => passes::first_radix8::<V, true>(x, y, n, t),
             (Pass::Strided { radix, l, twiddles }, inv) => {
                 let t = twiddles.as_slice();
                 match (radix, inv) {
-                    (3, false) => passes::strided::<3, false>(x, y, n, *l, t),
-                    (3, true) => passes::strided::<3, true>(x, y, n, *l, t),
-                    (4, false) => passes::strided::<4, false>(x, y, n, *l, t),
-                    (4, true) => passes::strided::<4, true>(x, y, n, *l, t),
-                    (5, false) => passes::strided::<5, false>(x, y, n, *l, t),
-                    (5, true) => passes::strided::<5, true>(x, y, n, *l, t),
-                    (_, false) => passes::strided::<8, false>(x, y, n, *l, t),
-                    (_, true) => passes::strided::<8, true>(x, y, n, *l, t),
+                    (3, false) => passes::strided::<V, 3, false>(x, y, n, *l, t),
+                    (3, true) => passes::strided::<V, 3, true>(x, y, n, *l, t),
+                    (4, false) => passes::strided::<V, 4, false>(x, y, n, *l, t),
+                    (4, true) => passes::strided::<V, 4, true>(x, y, n, *l, t),
+                    (5, false) => passes::strided::<V, 5, false>(x, y, n, *l, t),
+                    (5, true) => passes::strided::<V, 5, true>(x, y, n, *l, t),
+                    (_, false) => passes::strided::<V, 8, false>(x, y, n, *l, t),
+                    (_, true) => passes::strided::<V, 8, true>(x, y, n, *l, t),
                 }
             }
         }
@@ -277,11 +323,11 @@ fn power_of_two_part(rest: usize) -> Option<u32> {
     (rest.is_power_of_two() && rest >= 8).then(|| rest.trailing_zeros())
 }
 
-/// `Length`, `Direction` and `Fft<f32>` for a kernel type with fields `len` and `direction`
+/// `Length`, `Direction` and `Fft<$float>` for a kernel type with fields `len` and `direction`
 /// and methods `run_lanes(src, dst, lanes, scratch)` (in place when `src == dst`) and
 /// `scratch_len()`: every way of calling it runs its lanes through `run_lanes`.
 macro_rules! lane_kernel_fft {
-    ($kernel:ident) => {
+    ($kernel:ident, $float:ty) => {
         impl $kernel {
             /// The lanes in a buffer of `len` values (a multiple of the length, else a panic, as
             /// rustfft's own plans do).
@@ -308,11 +354,11 @@ macro_rules! lane_kernel_fft {
             }
         }
 
-        impl rustfft::Fft<f32> for $kernel {
+        impl rustfft::Fft<$float> for $kernel {
             fn process_with_scratch(
                 &self,
-                buffer: &mut [num_complex::Complex<f32>],
-                scratch: &mut [num_complex::Complex<f32>],
+                buffer: &mut [num_complex::Complex<$float>],
+                scratch: &mut [num_complex::Complex<$float>],
             ) {
                 let lanes = self.lanes("buffer", buffer.len());
                 let ptr = buffer.as_mut_ptr();
@@ -321,18 +367,18 @@ macro_rules! lane_kernel_fft {
 
             fn process_outofplace_with_scratch(
                 &self,
-                input: &mut [num_complex::Complex<f32>],
-                output: &mut [num_complex::Complex<f32>],
-                scratch: &mut [num_complex::Complex<f32>],
+                input: &mut [num_complex::Complex<$float>],
+                output: &mut [num_complex::Complex<$float>],
+                scratch: &mut [num_complex::Complex<$float>],
             ) {
                 self.process_immutable_with_scratch(input, output, scratch);
             }
 
             fn process_immutable_with_scratch(
                 &self,
-                input: &[num_complex::Complex<f32>],
-                output: &mut [num_complex::Complex<f32>],
-                scratch: &mut [num_complex::Complex<f32>],
+                input: &[num_complex::Complex<$float>],
+                output: &mut [num_complex::Complex<$float>],
+                scratch: &mut [num_complex::Complex<$float>],
             ) {
                 let lanes = self.lanes("input", input.len());
                 assert_eq!(
@@ -360,4 +406,4 @@ macro_rules! lane_kernel_fft {
 }
 use lane_kernel_fft;
 
-lane_kernel_fft!(Avx512Fft);
+lane_kernel_fft!(Avx512Fft, f32);
