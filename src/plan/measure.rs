@@ -37,6 +37,15 @@ const MIN_VALUES_PER_TIMING: usize = 1 << 16;
 const ROUNDS: usize = 3;
 /// How long a plan on one core runs call after call in each round.
 const SERIAL_BURST: Duration = Duration::from_millis(2);
+/// How much faster `second` must time to replace `first`: closer timings count as a tie,
+/// which `first` (shardfft's own kernel, where there is one) keeps. Timings of one plan on the
+/// 2-vCPU VMs swing by that much from turn to turn, so without the band the choice between
+/// two near-equal plans flips from run to run; and a near tie in the planner's in-place
+/// timing is often a clear difference in a batch: on the Zen 4 VM the AVX-512 split of 2^20
+/// f32 points timed 3–12% faster than rustfft's plan in place, and 15–20% faster in a batch
+/// of four lanes (one 8 MiB lane per core at a time, out of place); without the band rustfft's
+/// plan won 1 of 23 plannings there (2026-12-06), and that run's batch took 25% longer.
+const TIE: f64 = 0.05;
 /// How long a split over the cores runs call after call in each round: long enough for idle
 /// cores to come up to speed (about 10 ms on the Xeon VM above).
 const PARALLEL_BURST: Duration = Duration::from_millis(20);
@@ -44,7 +53,7 @@ const PARALLEL_BURST: Duration = Duration::from_millis(20);
 /// `first` or `second`, whichever runs faster on `threads` threads at once, each calling its
 /// own runner from `runner` (which makes its buffers; `None` when it cannot, e.g. for want of
 /// memory); a runner does one call of a plan and returns `false` if it could not. `first` on
-/// a tie or when anything could not run.
+/// a tie (within [`TIE`]) or when anything could not run.
 ///
 /// The plans take turns for [`ROUNDS`] rounds; in each, the threads start together and a plan
 /// runs call after call on each of them until one has run it for at least `burst` (and
@@ -98,7 +107,10 @@ where
     // A turn's time is the mean over the threads; a plan's, the best of its turns.
     let turn = |turn: usize| bests.iter().map(|best| best[turn]).sum::<Duration>() / threads as u32;
     let plan = |slot: usize| (slot..2 * ROUNDS).step_by(2).map(turn).min();
-    if plan(1) < plan(0) { second } else { first }
+    match (plan(0), plan(1)) {
+        (Some(first_time), Some(second_time)) if second_time < first_time.mul_f64(1.0 - TIE) => second,
+        _ => first,
+    }
 }
 
 /// What the threads of one [`faster`] share.
@@ -402,6 +414,27 @@ mod tests {
         let slow: Arc<dyn Fft<f32>> = Arc::new(Slowed(plain.clone(), Duration::from_micros(200)));
         assert!(Arc::ptr_eq(&faster_complex(slow.clone(), plain.clone(), 1), &plain));
         assert!(Arc::ptr_eq(&faster_complex(plain.clone(), slow, 1), &plain));
+    }
+
+    #[test]
+    fn a_second_plan_within_the_tie_band_does_not_replace_the_first() {
+        let runner = || {
+            Some(|pause: &Duration| {
+                std::thread::sleep(*pause);
+                true
+            })
+        };
+        let first = Arc::new(Duration::from_millis(4));
+        let near = Arc::new(first.mul_f64(1.0 - TIE / 3.0));
+        let clearly = Arc::new(first.mul_f64(1.0 - 3.0 * TIE));
+        assert!(Arc::ptr_eq(
+            &faster(first.clone(), near, SERIAL_BURST, 2, runner),
+            &first
+        ));
+        assert!(Arc::ptr_eq(
+            &faster(first, clearly.clone(), SERIAL_BURST, 2, runner),
+            &clearly
+        ));
     }
 
     #[test]
