@@ -13,6 +13,7 @@ use crate::{Float, Result};
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 mod block_split;
+mod bluestein;
 mod halves;
 mod lanes;
 mod measure;
@@ -52,13 +53,19 @@ fn cached<K: std::hash::Hash + Eq, P: Clone, T>(
     if let Some(plan) = map.get(&key) {
         return Ok(plan.clone());
     }
-    // Twiddles, scratch and one lane of data: a few lanes' worth of complex values. A length
-    // whose lanes cannot even be counted in bytes is too large outright.
-    checked_len::<[Complex<T>; 4]>(&[n], "a transform length")?;
-    drop(try_with_capacity::<Complex<T>>(4 * n, "a transform plan")?);
+    check_plan_memory::<T>(n)?;
     let plan = make();
     map.insert(key, plan.clone());
     Ok(plan)
+}
+
+/// Whether the memory a plan of length `n` needs can be had: twiddles, scratch and one lane
+/// of data, a few lanes' worth of complex values. A length whose lanes cannot even be counted
+/// in bytes is too large outright.
+fn check_plan_memory<T>(n: usize) -> Result<()> {
+    checked_len::<[Complex<T>; 4]>(&[n], "a transform length")?;
+    drop(try_with_capacity::<Complex<T>>(4 * n, "a transform plan")?);
+    Ok(())
 }
 
 /// A thread-safe cache of 1-D plans of one precision.
@@ -109,20 +116,24 @@ impl<T: Float> PlanCache<T> {
     ///
     /// Where shardfft has a kernel of its own for `n` ([`native`]), it is timed against
     /// rustfft's plan once, when the length is first planned, and the faster one on this
-    /// machine is kept (as FFTW_MEASURE does).
+    /// machine is kept (as FFTW_MEASURE does). Lengths from 1024 with a prime factor above 100
+    /// are offered, the same way, Bluestein's algorithm over an inner length from this cache
+    /// (the shortest multiple of 64 made of 2, 3 and 5 that holds its convolution).
     pub fn complex(&self, n: usize, inverse: bool) -> Result<Arc<dyn Fft<T>>> {
-        let Planners { complex, c2c, .. } = &mut *self.lock();
-        cached::<_, _, T>(c2c, (n, inverse), n, || {
-            let generic = if inverse {
-                complex.plan_fft_inverse(n)
-            } else {
-                complex.plan_fft_forward(n)
-            };
-            match T::native_complex(n, inverse) {
-                Some(native) => measure::faster_complex(native, generic, T::native_lanes_per_call(n)),
-                None => generic,
-            }
-        })
+        if let Some(plan) = self.lock().c2c.get(&(n, inverse)) {
+            return Ok(plan.clone());
+        }
+        check_plan_memory::<T>(n)?;
+        // Built unlocked: the Bluestein plan plans its inner length through this cache.
+        let generic = self.lock().complex.plan_fft(n, direction(inverse));
+        let plan = if let Some(native) = T::native_complex(n, inverse) {
+            measure::faster_complex(native, generic, T::native_lanes_per_call(n))
+        } else if let Some(bluestein) = bluestein::plan(self, n, inverse)? {
+            measure::faster_complex(bluestein, generic, 1)
+        } else {
+            generic
+        };
+        Ok(self.lock().c2c.entry((n, inverse)).or_insert(plan).clone())
     }
 
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled; shardfft's own
@@ -220,6 +231,15 @@ impl<T: Float> PlanCache<T> {
                 None => generic,
             }
         })
+    }
+}
+
+/// rustfft's name for the direction of a forward (`false`) or inverse (`true`) transform.
+fn direction(inverse: bool) -> rustfft::FftDirection {
+    if inverse {
+        rustfft::FftDirection::Inverse
+    } else {
+        rustfft::FftDirection::Forward
     }
 }
 
