@@ -11,7 +11,7 @@
 //! `shardfft` command uses one unless given `--unpinned`.
 
 /// The CPUs the calling thread may run on (empty where the platform does not say).
-fn allowed_cpus() -> Vec<core_affinity::CoreId> {
+pub(crate) fn allowed_cpus() -> Vec<core_affinity::CoreId> {
     core_affinity::get_core_ids().unwrap_or_default()
 }
 
@@ -20,7 +20,7 @@ fn allowed_cpus() -> Vec<core_affinity::CoreId> {
 /// left to the scheduler: processes do not coordinate, so several of them (MPI ranks with one
 /// worker each, say) would all pin to the first CPU; more threads than CPUs would forbid the
 /// scheduler to spread them.
-fn cpus_for(threads: usize) -> Option<Vec<core_affinity::CoreId>> {
+pub(crate) fn cpus_for(threads: usize) -> Option<Vec<core_affinity::CoreId>> {
     let cpus = allowed_cpus();
     (threads > 0 && cpus.len() == threads).then_some(cpus)
 }

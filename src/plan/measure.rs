@@ -33,6 +33,13 @@ const MAX_VALUES_ON_ALL_CORES: usize = 4 * MAX_VALUES;
 /// Values a timed call should at least process, so that short lengths are timed over many
 /// calls rather than at the clock's resolution.
 const MIN_VALUES_PER_TIMING: usize = 1 << 16;
+/// Bytes of lanes each timing thread cycles through, a lane (or call's worth of lanes) per call:
+/// well past a core's L2, as a batch's lanes are, so kernels are timed on data that comes from
+/// further out, as they run in batches. Timed on one lane in L2, the generic real plan of 2^16
+/// points ran 7% faster than shardfft's (69 vs 74 µs on the Zen 4 VM, both cores busy) and was
+/// kept, though in a batch of 64 lanes shardfft's ran 1.5× faster (2.4 vs 3.6 ms); cycling
+/// through 8 MiB of lanes, shardfft's kernel timed 52–68 µs against 73–85.
+const ROTATION_BYTES: usize = 8 << 20;
 /// Timed rounds (each plan once per round, alternating; the best of each counts).
 const ROUNDS: usize = 3;
 /// How long a plan on one core runs call after call in each round.
@@ -91,12 +98,27 @@ where
         failed: AtomicBool::new(false),
         panic: Mutex::new(None),
     };
+    // Pinned one per CPU where they are as many (as the CLI's pool is): left to the scheduler,
+    // the 2-vCPU guests of `pool.rs` stack both timing threads on one vCPU now and then, and
+    // a plan timed in such a turn loses to one that was not (the 2^16-point real kernel
+    // lost to realfft's plan that way in 3 of 20 plannings on 2026-12-06, and the batch ran
+    // 1.5x slower). The caller's own thread is never pinned: every timing thread is new.
+    let cpus = crate::pool::cpus_for(threads);
     let bests: Vec<[Duration; 2 * ROUNDS]> = std::thread::scope(|scope| {
-        let time = || timing.time(&runner);
-        let others: Vec<_> = (1..threads).map(|_| scope.spawn(time)).collect();
-        let mut bests = vec![time()];
-        bests.extend(others.into_iter().filter_map(|thread| thread.join().ok()));
-        bests
+        let timers: Vec<_> = (0..threads)
+            .map(|i| {
+                let (timing, runner) = (&timing, &runner);
+                let cpu = cpus.as_ref().map(|cpus| cpus[i]);
+                scope.spawn(move || {
+                    if let Some(cpu) = cpu {
+                        // A refused pin leaves the thread where it was: pinning is about speed only.
+                        let _ = core_affinity::set_for_current(cpu);
+                    }
+                    timing.time(runner)
+                })
+            })
+            .collect();
+        timers.into_iter().filter_map(|thread| thread.join().ok()).collect()
     });
     if let Some(panic) = timing.panic.into_inner().unwrap_or_else(PoisonError::into_inner) {
         resume_unwind(panic);
@@ -190,6 +212,12 @@ fn repeats(values: usize) -> usize {
     MIN_VALUES_PER_TIMING.div_ceil(values.max(1))
 }
 
+/// How many sets of `per_set` elements of type `E` a timing thread cycles through: enough to
+/// span [`ROTATION_BYTES`], at least one.
+fn sets_for<E>(per_set: usize) -> usize {
+    (ROTATION_BYTES / per_set.max(1).saturating_mul(std::mem::size_of::<E>().max(1))).max(1)
+}
+
 /// Threads to time a one-core plan of `values` values on: one per worker of the current rayon
 /// pool (as a batch runs), as many as [`MAX_VALUES_ON_ALL_CORES`] allows.
 fn threads_for(values: usize) -> usize {
@@ -198,7 +226,8 @@ fn threads_for(values: usize) -> usize {
         .max(1)
 }
 
-/// The faster here of two complex plans of length `n`, timed on `lanes` lanes in place.
+/// The faster here of two complex plans of length `n`, timed on `lanes` lanes in place at a
+/// time, cycling through [`ROTATION_BYTES`] of them.
 pub(crate) fn faster_complex<T: Float>(
     first: Arc<dyn Fft<T>>,
     second: Arc<dyn Fft<T>>,
@@ -209,13 +238,17 @@ pub(crate) fn faster_complex<T: Float>(
         return first;
     }
     let scratch_len = first.get_inplace_scratch_len().max(second.get_inplace_scratch_len());
-    let repeats = repeats(values);
+    let (repeats, sets) = (repeats(values), sets_for::<Complex<T>>(values));
     faster(first, second, SERIAL_BURST, threads_for(values), || {
-        let (mut data, mut scratch) = (try_filled(values, "").ok()?, try_filled(scratch_len, "").ok()?);
+        let mut data = try_filled(values.checked_mul(sets)?, "").ok()?;
+        let mut scratch = try_filled(scratch_len, "").ok()?;
+        let mut calls = 0;
         // All-zero data stays zero through any number of transforms (no overflow, no subnormals).
         Some(move |plan: &(dyn Fft<T> + 'static)| {
             for _ in 0..repeats {
-                plan.process_with_scratch(&mut data, &mut scratch[..plan.get_inplace_scratch_len()]);
+                let set = &mut data[calls % sets * values..][..values];
+                plan.process_with_scratch(set, &mut scratch[..plan.get_inplace_scratch_len()]);
+                calls += 1;
             }
             true
         })
@@ -249,14 +282,22 @@ pub(crate) fn faster_r2c_lanes<T: Float>(
         return first;
     }
     let scratch_len = first.scratch_len().max(second.scratch_len());
-    let repeats = repeats(values);
+    let (repeats, sets) = (repeats(values), sets_for::<T>(values));
+    let bins_per_set = lanes * (n / 2 + 1);
     faster(first, second, SERIAL_BURST, threads_for(values), || {
-        let mut reals = try_filled(values, "").ok()?;
-        let mut bins = try_filled(lanes * (n / 2 + 1), "").ok()?;
+        let mut reals = try_filled(values.checked_mul(sets)?, "").ok()?;
+        let mut bins = try_filled(bins_per_set.checked_mul(sets)?, "").ok()?;
         let mut scratch = try_filled(scratch_len, "").ok()?;
+        let mut calls = 0;
         Some(move |plan: &(dyn BatchR2c<T> + 'static)| {
             for _ in 0..repeats {
-                plan.process_lanes(&mut reals, &mut bins, &mut scratch[..plan.scratch_len()]);
+                let set = calls % sets;
+                plan.process_lanes(
+                    &mut reals[set * values..][..values],
+                    &mut bins[set * bins_per_set..][..bins_per_set],
+                    &mut scratch[..plan.scratch_len()],
+                );
+                calls += 1;
             }
             true
         })
@@ -279,7 +320,8 @@ pub(crate) fn faster_c2r<T: Float>(
 }
 
 /// [`faster`] for real plans of length `n` of either direction: `run` does one call of a plan
-/// on `n` reals, `n/2 + 1` bins and `scratch` scratch values (all zero to start with). Too long
+/// on `n` reals, `n/2 + 1` bins (the next of the sets cycled through) and `scratch` scratch
+/// values (all zero to start with). Too long
 /// to time, or out of memory: `first`.
 fn faster_real<T: Float, P: ?Sized + Send + Sync>(
     first: Arc<P>,
@@ -291,12 +333,27 @@ fn faster_real<T: Float, P: ?Sized + Send + Sync>(
     if n > MAX_VALUES {
         return first;
     }
-    let repeats = repeats(n);
+    let (repeats, sets, m) = (repeats(n), sets_for::<T>(n), n / 2 + 1);
     let run = &run;
     faster(first, second, SERIAL_BURST, threads_for(n), || {
-        let mut reals = try_filled(n, "").ok()?;
-        let (mut bins, mut scratch) = (try_filled(n / 2 + 1, "").ok()?, try_filled(scratch, "").ok()?);
-        Some(move |plan: &P| (0..repeats).all(|_| run(plan, &mut reals, &mut bins, &mut scratch)))
+        let mut reals = try_filled(n.checked_mul(sets)?, "").ok()?;
+        let (mut bins, mut scratch) = (
+            try_filled(m.checked_mul(sets)?, "").ok()?,
+            try_filled(scratch, "").ok()?,
+        );
+        let mut calls = 0;
+        Some(move |plan: &P| {
+            (0..repeats).all(|_| {
+                let set = calls % sets;
+                calls += 1;
+                run(
+                    plan,
+                    &mut reals[set * n..][..n],
+                    &mut bins[set * m..][..m],
+                    &mut scratch,
+                )
+            })
+        })
     })
 }
 
@@ -435,6 +492,28 @@ mod tests {
             &faster(first, clearly.clone(), SERIAL_BURST, 2, runner),
             &clearly
         ));
+    }
+
+    #[test]
+    fn timing_threads_are_pinned_one_per_cpu_and_the_caller_is_not() {
+        let cpus = crate::pool::allowed_cpus().len();
+        if cpus == 0 {
+            return; // the platform cannot say
+        }
+        let masks = Mutex::new(Vec::new());
+        let runner = || {
+            masks.lock().unwrap().push(crate::pool::allowed_cpus());
+            Some(|_: &u8| true)
+        };
+        faster(Arc::new(0u8), Arc::new(1u8), SERIAL_BURST, cpus, runner);
+        let masks = masks.into_inner().unwrap();
+        assert_eq!(masks.len(), cpus);
+        let mut pinned_to: Vec<usize> = masks.iter().map(|m| m.iter().map(|c| c.id).sum()).collect();
+        assert!(masks.iter().all(|m| m.len() == 1), "{masks:?}");
+        pinned_to.sort_unstable();
+        pinned_to.dedup();
+        assert_eq!(pinned_to.len(), cpus, "each on a CPU of its own");
+        assert_eq!(crate::pool::allowed_cpus().len(), cpus, "the caller keeps its mask");
     }
 
     #[test]
