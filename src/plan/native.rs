@@ -70,11 +70,7 @@ pub fn complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f32>>> {
     let kernel = complex_kernel(n)?;
     #[cfg(target_arch = "x86_64")]
     {
-        let direction = if inverse {
-            rustfft::FftDirection::Inverse
-        } else {
-            rustfft::FftDirection::Forward
-        };
+        let direction = super::direction(inverse);
         match kernel {
             ComplexKernel::WholeLanes => {
                 super::Avx512Fft::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f32>>)
@@ -110,12 +106,7 @@ pub const COMPLEX64_MIN_LEN: usize = 1024;
 pub fn complex64(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f64>>> {
     #[cfg(target_arch = "x86_64")]
     if enabled() && n >= COMPLEX64_MIN_LEN {
-        let direction = if inverse {
-            rustfft::FftDirection::Inverse
-        } else {
-            rustfft::FftDirection::Forward
-        };
-        return super::Avx512Fft64::new(n, direction).map(|plan| Arc::new(plan) as Arc<dyn Fft<f64>>);
+        return super::Avx512Fft64::new(n, super::direction(inverse)).map(|plan| Arc::new(plan) as Arc<dyn Fft<f64>>);
     }
     let _ = (n, inverse);
     None
