@@ -98,11 +98,13 @@ where
         failed: AtomicBool::new(false),
         panic: Mutex::new(None),
     };
-    // Pinned one per CPU where they are as many (as the CLI's pool is): left to the scheduler,
-    // the 2-vCPU guests of `pool.rs` stack both timing threads on one vCPU now and then, and
-    // a plan timed in such a turn loses to one that was not (the 2^16-point real kernel
-    // lost to realfft's plan that way in 3 of 20 plannings on 2026-12-06, and the batch ran
-    // 1.5x slower). The caller's own thread is never pinned: every timing thread is new.
+    // Pinned one per CPU where they are as many (as the CLI's pool is), so plans are timed as
+    // a batch runs them: left to the scheduler, the 2-vCPU guests of `pool.rs` stack both
+    // timing threads on one vCPU now and then, and such a turn times the scheduler, not the
+    // plan. (On 2026-12-06 the unpinned timing kept shardfft's 2^16-point real kernel only
+    // thanks to such turns; pinned, the generic plan won every planning on one lane in L2,
+    // which is what [`ROTATION_BYTES`] mends.) The caller's own thread is never pinned: every
+    // timing thread is new.
     let cpus = crate::pool::cpus_for(threads);
     let bests: Vec<[Duration; 2 * ROUNDS]> = std::thread::scope(|scope| {
         let timers: Vec<_> = (0..threads)
