@@ -5,12 +5,13 @@ use rayon::prelude::*;
 
 use super::buffer::{SyncPtr, reused};
 use super::transpose::prefetch_run;
+use crate::alloc::{line_aligned, line_pad};
 use crate::plan::{BlockSplit, LaneReader};
 use crate::{Float, Result};
 
 /// Transforms the lane `src[..len_src]` (read through `load`, zero-padded or truncated to the
-/// split's length `n`) into `dst[..n]` through `temp` (`n` values), applying `post` to every
-/// run of results as it is written.
+/// split's length `n`) into `dst[..n]` through `temp` (`n` values from its first cache line
+/// boundary), applying `post` to every run of results as it is written.
 ///
 /// # Safety
 /// `src` must be valid for reads of `len_src` elements and must not overlap `dst` or `temp`.
@@ -31,9 +32,10 @@ where
 {
     let n = split.len();
     assert!(
-        dst.len() >= n && temp.len() >= n,
+        dst.len() >= n && temp.len() >= n + line_pad::<Complex<T>>(),
         "four-step buffers shorter than the lane"
     );
+    let temp = line_aligned(temp, n);
     let lane = Loaded {
         src: SyncPtr(src as *mut A),
         len: len_src,

@@ -34,6 +34,7 @@ use rustfft::Fft;
 use super::blocks::run_blocks;
 use super::buffer::{SyncPtr, reused};
 use super::transpose::{TRANSPOSE_ROWS, transpose};
+use crate::alloc::line_pad;
 use crate::plan::BlockSplit;
 use crate::{Float, Result};
 
@@ -104,9 +105,10 @@ impl<T: Float> FourStep<T> {
         }
     }
 
-    /// Elements of the temporary [`run`](Self::run) needs.
+    /// Elements of the temporary [`run`](Self::run) needs: a lane, and room to start it on a
+    /// cache line (where the streaming stores of shardfft's own split can write it).
     pub(crate) fn temp_len(&self) -> usize {
-        self.len()
+        self.len() + line_pad::<Complex<T>>()
     }
 
     /// The transform length.

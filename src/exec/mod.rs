@@ -23,6 +23,7 @@ use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, IxDyn};
 use num_complex::Complex;
 use rayon::prelude::*;
 
+use crate::alloc::written_array;
 use crate::plan::SLAB_COLUMNS;
 use crate::{Error, Float, Result};
 use buffer::SyncPtr;
@@ -75,24 +76,13 @@ where
     // Copies only a view that is neither C- nor Fortran-contiguous.
     let src = src.as_standard_layout();
     let (grid, out_shape, src_slice) = grid_of(&src, axis, kernel.out_len())?;
-    let total = checked_len::<K::Out>(&out_shape, "output array")?;
-    let mut out: Vec<K::Out> = try_with_capacity(total, "output array")?;
-    if total > 0 {
-        // SAFETY: `src_slice` holds outer·len_in·inner elements and `out` has capacity for
-        // outer·len_out·inner; `run_grid` writes every one of those before we set the length.
-        unsafe {
-            run_grid(
-                src_slice.as_ptr(),
-                SyncPtr(out.as_mut_ptr()),
-                &grid,
-                kernel,
-                &load,
-                &post,
-            )?;
-            out.set_len(total);
-        }
+    // SAFETY: `src_slice` holds outer·len_in·inner elements and the output outer·len_out·inner;
+    // `run_grid` writes every one of those.
+    unsafe {
+        written_array(&out_shape, "output array", |out| {
+            run_grid(src_slice.as_ptr(), SyncPtr(out), &grid, kernel, &load, &post)
+        })
     }
-    ArrayD::from_shape_vec(IxDyn(&out_shape), out).map_err(|e| Error::InvalidArgument(e.to_string()))
 }
 
 /// Like [`map_axis`], but writes into `out`, which must have the result's shape.

@@ -5,6 +5,7 @@
 //! shardfft calls do). Inputs are left intact, as shardfft leaves them. Preallocated outputs
 //! come from [`shardfft::zeros`] (huge pages), like the arrays the shardfft side writes into.
 
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
@@ -13,9 +14,44 @@ use shardfft::Complex;
 
 use crate::error::CliError;
 
-/// A preallocated output of `len` zeros, backed by huge pages like the shardfft side's arrays.
-fn output<T: Copy + Default>(len: usize) -> Result<Vec<T>, CliError> {
-    Ok(shardfft::zeros::<T, _>(len)?.into_raw_vec_and_offset().0)
+/// A preallocated output of `len` zeros, backed by huge pages and starting on a cache line like
+/// the shardfft side's arrays.
+fn output<T: Copy + Default>(len: usize) -> Result<Output<T>, CliError> {
+    let (data, start) = shardfft::zeros::<T, _>(len)?.into_raw_vec_and_offset();
+    Ok(Output {
+        data,
+        start: start.unwrap_or(0),
+        len,
+    })
+}
+
+/// An output buffer: `data[start..start + len]` (a [`shardfft::zeros`] array starts at an
+/// offset in its `Vec`, on a cache line).
+#[derive(Default)]
+pub struct Output<T> {
+    data: Vec<T>,
+    start: usize,
+    len: usize,
+}
+
+impl<T> From<Vec<T>> for Output<T> {
+    fn from(data: Vec<T>) -> Self {
+        let len = data.len();
+        Output { data, start: 0, len }
+    }
+}
+
+impl<T> Deref for Output<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.data[self.start..self.start + self.len]
+    }
+}
+
+impl<T> DerefMut for Output<T> {
+    fn deref_mut(&mut self) -> &mut [T] {
+        &mut self.data[self.start..self.start + self.len]
+    }
 }
 
 fn realfft_error(e: realfft::FftError) -> CliError {
@@ -25,7 +61,7 @@ fn realfft_error(e: realfft::FftError) -> CliError {
 /// Batched complex transforms of length `n` along the last axis (lanes of a row-major buffer).
 pub struct C2cLoop<T: FftNum> {
     fft: Arc<dyn Fft<T>>,
-    pub out: Vec<Complex<T>>,
+    pub out: Output<Complex<T>>,
     scratch: Vec<Complex<T>>,
 }
 
@@ -49,7 +85,7 @@ impl<T: FftNum + Default> C2cLoop<T> {
 
     /// Transforms every lane of `input` into a freshly allocated output.
     pub fn run_fresh(&mut self, input: &[Complex<T>]) {
-        self.out = input.to_vec();
+        self.out = input.to_vec().into();
         self.run_in_place_out();
     }
 
@@ -64,7 +100,7 @@ impl<T: FftNum + Default> C2cLoop<T> {
 pub struct R2cLoop {
     fft: Arc<dyn RealToComplex<f32>>,
     lane: Vec<f32>,
-    pub out: Vec<Complex<f32>>,
+    pub out: Output<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
 }
 
@@ -96,7 +132,7 @@ impl R2cLoop {
 
     /// [`run`](Self::run) into a freshly allocated output.
     pub fn run_fresh(&mut self, input: &[f32]) -> Result<(), CliError> {
-        self.out = vec![Complex::default(); self.out.len()];
+        self.out = vec![Complex::default(); self.out.len()].into();
         self.run(input)
     }
 }
@@ -105,7 +141,7 @@ impl R2cLoop {
 pub struct C2rLoop {
     fft: Arc<dyn ComplexToReal<f32>>,
     lane: Vec<Complex<f32>>,
-    pub out: Vec<f32>,
+    pub out: Output<f32>,
     scratch: Vec<Complex<f32>>,
 }
 
@@ -146,7 +182,7 @@ pub struct ColumnLoop {
     fft: Arc<dyn Fft<f32>>,
     cols: usize,
     lane: Vec<Complex<f32>>,
-    pub out: Vec<Complex<f32>>,
+    pub out: Output<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
 }
 
@@ -182,7 +218,7 @@ impl ColumnLoop {
 pub struct Fft2Loop {
     rows: C2cLoop<f32>,
     side: usize,
-    transposed: Vec<Complex<f32>>,
+    transposed: Output<Complex<f32>>,
 }
 
 impl Fft2Loop {
@@ -238,7 +274,7 @@ pub struct ConvLoop {
     spectrum: Vec<Complex<f32>>,
     kernels: Vec<Complex<f32>>,
     scratch: Vec<Complex<f32>>,
-    pub out: Vec<f32>,
+    pub out: Output<f32>,
 }
 
 impl ConvLoop {

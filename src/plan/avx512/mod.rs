@@ -39,6 +39,8 @@ use std::f64::consts::TAU;
 
 use num_complex::Complex;
 use num_traits::AsPrimitive;
+
+use crate::alloc::{line_aligned, line_pad};
 use rustfft::FftDirection;
 
 use vector::Vector;
@@ -176,7 +178,8 @@ impl Avx512Fft {
             "Avx512Fft: scratch of {} < {need}",
             scratch.len()
         );
-        let (tmp, slabs) = scratch.split_at_mut(n);
+        let (tmp, slabs) = scratch.split_at_mut(n + line_pad::<Complex<f32>>());
+        let tmp = line_aligned(tmp, n);
         let (tmp, slabs) = (tmp.as_mut_ptr() as *mut f32, slabs.as_mut_ptr() as *mut f32);
         for lane in 0..lanes {
             let (from, to) = unsafe { (src.add(lane * n) as *const f32, dst.add(lane * n) as *mut f32) };
@@ -198,9 +201,10 @@ impl Avx512Fft {
         }
     }
 
-    /// Scratch (complex values) every call needs: a temporary lane, and the split's slabs.
+    /// Scratch (complex values) every call needs: a temporary lane (with room to start it on a
+    /// cache line, for the split's streaming stores), and the split's slabs.
     fn scratch_len(&self) -> usize {
-        self.len + self.split.as_ref().map_or(0, split::Split::slab_len)
+        self.len + line_pad::<Complex<f32>>() + self.split.as_ref().map_or(0, split::Split::slab_len)
     }
 }
 
