@@ -12,6 +12,7 @@ mod buffer;
 mod fourstep;
 mod kernel;
 mod slabs;
+mod stream;
 mod transpose;
 
 use buffer::{Reused, reused};

@@ -6,6 +6,7 @@
 use num_complex::Complex;
 
 use super::buffer::SyncPtr;
+use super::stream::{self, STREAM_MIN_BYTES};
 use super::{Grid, prefetch_run};
 use crate::Float;
 use crate::plan::{SLAB_COLUMNS, SlabFft};
@@ -83,17 +84,27 @@ pub(super) unsafe fn run_slab_tile<T, A, L, P>(
         post(&mut work[home..home + n * C]);
     }
     let base_out = block * n * grid.inner + col;
+    let out_bytes = grid.outer * n * grid.inner * std::mem::size_of::<Complex<T>>();
+    let streamed = out_bytes >= STREAM_MIN_BYTES && stream::whole_lines(dst.0.wrapping_add(base_out), C, grid.inner);
     for k in 0..n {
         for (g, &home) in homes.iter().enumerate() {
             // SAFETY: row `k`'s columns of this tile lie inside the destination, this tile's
-            // alone; the slab row lies inside `work`, which does not overlap it.
+            // alone; the slab row lies inside `work`, which does not overlap it; streamed rows
+            // are whole aligned lines (checked).
             unsafe {
-                std::ptr::copy_nonoverlapping(
+                let (from, to) = (
                     work.as_ptr().add(home + k * C),
                     dst.0.add(base_out + k * grid.inner + g * C),
-                    C,
-                )
-            };
+                );
+                if streamed {
+                    stream::copy_lines(from, to, C);
+                } else {
+                    std::ptr::copy_nonoverlapping(from, to, C);
+                }
+            }
         }
+    }
+    if streamed {
+        stream::fence();
     }
 }
