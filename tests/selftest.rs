@@ -310,3 +310,24 @@ fn selftest_detects_wrong_transforms() {
     let want = Array1::from_shape_fn(n, |k| fx[k] * w(k, s, n, -1.0)).into_dyn();
     assert!(rel_l2(&swapped, &want) > 100.0 * bound::<f64>(n));
 }
+
+/// A batch of long lanes (8 MiB each: run one lane at a time, split over every core) gives each
+/// lane exactly its transform alone, within the bound of float64 rustfft, with the post-scaling
+/// of the orthonormal norm.
+#[test]
+fn batches_of_long_lanes_match_their_lanes_alone() {
+    let mut rng = TestRng::new("batches of long lanes");
+    let (lanes, n) = (5, 1 << 20);
+    let x: ndarray::Array2<Complex<f32>> = rng.complex::<f32>(&[lanes, n]).into_dimensionality().unwrap();
+    let batch = fft(&x, None, -1, Norm::Ortho).unwrap();
+    let plan = rustfft::FftPlanner::<f64>::new().plan_fft_forward(n);
+    for lane in [0, 3, 4] {
+        let alone = fft(&x.row(lane), None, 0, Norm::Ortho).unwrap();
+        assert!(batch.index_axis(ndarray::Axis(0), lane) == alone, "lane {lane}");
+        let mut want: Vec<C64> = x.row(lane).iter().map(|v| v.c64()).collect();
+        plan.process(&mut want);
+        let want = Array1::from_iter(want.iter().map(|v| v / (n as f64).sqrt())).into_dyn();
+        let err = rel_l2(&alone, &want);
+        check_err(err, bound::<f32>(n), rng.seed, || format!("lane {lane}"));
+    }
+}
