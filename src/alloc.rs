@@ -49,7 +49,7 @@ where
 {
     let dim = shape.into_dimension();
     let len = checked_len::<A>(dim.slice(), what)?;
-    let data = try_filled::<A>(len.saturating_add(line_pad::<A>()), what)?;
+    let data = padded(len, what, try_filled::<A>)?;
     let skip = line_skip(data.as_ptr());
     from_line(data, skip..skip + len, dim, what)
 }
@@ -67,7 +67,7 @@ where
     W: FnOnce(*mut A) -> Result<()>,
 {
     let len = checked_len::<A>(shape, what)?;
-    let mut data = try_with_capacity::<A>(len.saturating_add(line_pad::<A>()), what)?;
+    let mut data = padded(len, what, try_with_capacity::<A>)?;
     let skip = line_skip(data.as_ptr());
     data.resize(skip, A::default());
     if len > 0 {
@@ -79,6 +79,18 @@ where
         }
     }
     from_line(data, skip..skip + len, IxDyn(shape), what)
+}
+
+/// `alloc` of `len` elements and a [`line_pad`], its [`Error::Alloc`] naming the bytes of the
+/// `len` asked for (at most `isize::MAX`: [`checked_len`] has passed).
+fn padded<A>(len: usize, what: &str, alloc: impl FnOnce(usize, &str) -> Result<Vec<A>>) -> Result<Vec<A>> {
+    alloc(len.saturating_add(line_pad::<A>()), what).map_err(|e| match e {
+        Error::Alloc { what, .. } => Error::Alloc {
+            what,
+            bytes: len * std::mem::size_of::<A>(),
+        },
+        e => e,
+    })
 }
 
 /// `data[range]` as an array of shape `dim` (C order), keeping `data` as its storage.
