@@ -19,6 +19,7 @@ use num_complex::Complex;
 use super::columns::Columns;
 use super::passes::{LANES, cmul_interleaved, transpose8};
 use super::{root, strided_radices};
+use crate::alloc::CACHE_LINE;
 use crate::plan::{BlockSplit, LaneReader};
 
 /// A length `n = rows · cols` transform in two halves.
@@ -244,9 +245,6 @@ impl Split {
         }
     }
 }
-
-/// Bytes of a cache line, the alignment streaming stores need.
-const CACHE_LINE: usize = 64;
 
 /// One run of a phase-2 block's results, aligned for the vector loads that stream it out.
 #[repr(align(64))]
