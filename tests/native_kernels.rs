@@ -76,6 +76,12 @@ fn three_ways<T: rustfft::FftNum>(fft: &dyn Fft<T>, x: &[Complex<T>]) -> Vec<Com
     inplace
 }
 
+/// A few lanes of `n` random complex values (three up to 4096 points, two beyond).
+fn random_lanes(rng: &mut TestRng, n: usize) -> Vec<Vec<C64>> {
+    let lanes = if n <= 4096 { 3 } else { 2 };
+    (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect()
+}
+
 /// The lengths the whole-lane kernels plan that these tests try: every power of two from 64
 /// to 2^20, and multiples of 64 with factors 3 and 5.
 fn whole_lane_lengths() -> impl Iterator<Item = usize> {
@@ -118,8 +124,7 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
             let dir = direction(inverse);
             let fft = Avx512Fft::new(n, dir).expect("planned");
             assert_eq!((fft.len(), fft.fft_direction()), (n, dir));
-            let lanes = if n <= 4096 { 3 } else { 2 };
-            let x64: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
+            let x64 = random_lanes(&mut rng, n);
             let want: Vec<Vec<C64>> = x64.iter().map(|x| reference(x, inverse)).collect();
             let x: Vec<C32> = x64.iter().flat_map(|x| to32(x)).collect();
             let inplace = three_ways(&fft, &x);
@@ -144,8 +149,7 @@ fn complex_f64_matches_the_dft_at_every_length_it_plans() {
     let mut rng = TestRng::new("native complex f64");
     let mut worst = Worst::default();
     for n in whole_lane_lengths() {
-        let lanes = if n <= 4096 { 3 } else { 2 };
-        let x: Vec<Vec<C64>> = (0..lanes).map(|_| (0..n).map(|_| rng.cnormal()).collect()).collect();
+        let x = random_lanes(&mut rng, n);
         let flat: Vec<C64> = x.concat();
         for inverse in [false, true] {
             let dir = direction(inverse);
