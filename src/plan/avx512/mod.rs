@@ -115,7 +115,7 @@ unsafe fn run_passes<V: Vector>(
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F, of any length that is a
 /// multiple of [`MIN_LEN`](Self::MIN_LEN) with no prime factor above 5 (64, 128, 192, 320,
-/// 1024, 49152 = 3·2^14, ...). Lanes of at least 2^17 points run in two cache-sized halves
+/// 1024, 49152 = 3·2^14, ...). Lanes of at least 2^20 points run in two cache-sized halves
 /// (`split.rs`) instead of passes over the whole lane.
 ///
 /// ```
@@ -134,7 +134,7 @@ pub struct Avx512Fft {
     len: usize,
     direction: FftDirection,
     passes: Vec<Pass>,
-    /// For lanes of at least [`split::SPLIT_MIN_LEN`]: the two-halves plan that replaces `passes`.
+    /// For lanes of at least [`split::LANE_SPLIT_MIN_LEN`]: the two-halves plan that replaces `passes`.
     split: Option<split::Split>,
 }
 
@@ -152,7 +152,7 @@ impl Avx512Fft {
             return None;
         }
         let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
-        let split = if len >= split::SPLIT_MIN_LEN {
+        let split = if len >= split::LANE_SPLIT_MIN_LEN {
             split::Split::new(len, sign)
         } else {
             None

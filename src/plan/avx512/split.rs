@@ -47,12 +47,18 @@ const WIDE: usize = 8;
 /// again once a block outgrew L2, at 2^21 points and up).
 const AHEAD: usize = 16;
 
-/// Lanes from which the split is used. Measured here, one core, 64 MiB of lanes, split vs the
-/// passes over the whole lane: 2^17 0.24 vs 0.24 ms, 2^18 0.50 vs 0.47, 2^19 1.09 vs 0.97,
-/// 2^20 2.51 vs 2.98, 2^21 5.59 vs 7.45; on two cores, which share the L3 the whole-lane passes
-/// stream through, the split was ahead from 2^19 (four 2^20-point lanes: 13.2–14.1 vs
-/// 15.3–16.0 ms). Before the [`WIDE`] slabs and the prefetch it was twice as slow.
+/// Lone lanes from which the split is offered to the four-step, to run its blocks on every
+/// core (the planner then times it against the lane whole on one core).
 pub(super) const SPLIT_MIN_LEN: usize = 1 << 17;
+
+/// Lanes from which [`Avx512Fft`](super::Avx512Fft) runs each lane (on one core) as the split
+/// rather than as passes over the whole lane. Measured on the Zen 4 VM (2026-12-07), the two
+/// plans alternating in one process on lanes of varied values, medians of 30 per lane, split vs
+/// whole: one thread 2^17 0.31 vs 0.21 ms, 2^18 0.69 vs 0.46, 2^19 1.51 vs 1.03, 2^20 3.66 vs
+/// 3.30; two threads at once, each on its own lanes, 2^19 1.91-2.46 vs 1.55-1.84, 2^20
+/// 3.92-3.94 vs 4.00-4.14. (The 2^17 threshold before this was timed on untouched, all-zero
+/// inputs, which read from one shared zero page and flattered the split's strided gather.)
+pub(super) const LANE_SPLIT_MIN_LEN: usize = 1 << 20;
 
 /// Lanes from which both phases write with non-temporal (streaming) stores, where the target
 /// is 64-byte aligned: the temporary and the result then go straight to memory, with no read
