@@ -43,6 +43,7 @@ use num_traits::AsPrimitive;
 use crate::alloc::{line_aligned, line_pad};
 use rustfft::FftDirection;
 
+use passes::Layout;
 use vector::Vector;
 
 /// One Stockham pass, with twiddles of precision `F`.
@@ -261,6 +262,22 @@ where
 /// pass was planned for (a multiple of 64 for the first pass, of 8 / its `l` for the others).
 unsafe fn run_pass<V: Vector>(pass: &Pass<V::Float>, inverse: bool, x: *const V::Float, y: *mut V::Float, n: usize) {
     // SAFETY: forwarded.
+    unsafe { run_pass_in::<V>(pass, inverse, x, y, n, [Layout::DENSE; 2]) }
+}
+
+/// [`run_pass`] reading and writing in `layouts` (a first pass only densely).
+///
+/// # Safety
+/// As [`run_pass`], with `x` and `y` valid for their layout's length of `n` values.
+unsafe fn run_pass_in<V: Vector>(
+    pass: &Pass<V::Float>,
+    inverse: bool,
+    x: *const V::Float,
+    y: *mut V::Float,
+    n: usize,
+    layouts: [Layout; 2],
+) {
+    // SAFETY: forwarded.
     unsafe {
         match (pass, inverse) {
             (Pass::First(t), false) => passes::first_radix8::<V, false>(x, y, n, t),
@@ -268,14 +285,14 @@ unsafe fn run_pass<V: Vector>(pass: &Pass<V::Float>, inverse: bool, x: *const V:
             (Pass::Strided { radix, l, twiddles }, inv) => {
                 let t = twiddles.as_slice();
                 match (radix, inv) {
-                    (3, false) => passes::strided::<V, 3, false>(x, y, n, *l, t),
-                    (3, true) => passes::strided::<V, 3, true>(x, y, n, *l, t),
-                    (4, false) => passes::strided::<V, 4, false>(x, y, n, *l, t),
-                    (4, true) => passes::strided::<V, 4, true>(x, y, n, *l, t),
-                    (5, false) => passes::strided::<V, 5, false>(x, y, n, *l, t),
-                    (5, true) => passes::strided::<V, 5, true>(x, y, n, *l, t),
-                    (_, false) => passes::strided::<V, 8, false>(x, y, n, *l, t),
-                    (_, true) => passes::strided::<V, 8, true>(x, y, n, *l, t),
+                    (3, false) => passes::strided::<V, 3, false>(x, y, n, *l, t, layouts),
+                    (3, true) => passes::strided::<V, 3, true>(x, y, n, *l, t, layouts),
+                    (4, false) => passes::strided::<V, 4, false>(x, y, n, *l, t, layouts),
+                    (4, true) => passes::strided::<V, 4, true>(x, y, n, *l, t, layouts),
+                    (5, false) => passes::strided::<V, 5, false>(x, y, n, *l, t, layouts),
+                    (5, true) => passes::strided::<V, 5, true>(x, y, n, *l, t, layouts),
+                    (_, false) => passes::strided::<V, 8, false>(x, y, n, *l, t, layouts),
+                    (_, true) => passes::strided::<V, 8, true>(x, y, n, *l, t, layouts),
                 }
             }
         }

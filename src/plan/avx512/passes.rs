@@ -143,11 +143,13 @@ unsafe fn dft<V: Vector, const R: usize, const INV: bool>(a: &mut [V; R]) {
 /// One pass of radix `R` with stride `s = n / l` (a multiple of `V::LANES`), vectorized over `q`.
 ///
 /// `twiddles` holds, for each `p < l / R`, the `R - 1` values `w_l^{k·p}` (k = 1..R) as
-/// interleaved (re, im) pairs; it is empty when `l == R` (every twiddle is 1).
+/// interleaved (re, im) pairs; it is empty when `l == R` (every twiddle is 1). `x` is read
+/// and `y` written in `layouts[0]` and `layouts[1]` ([`Layout`]).
 ///
 /// # Safety
-/// AVX-512F must be available; `x` and `y` must be valid for `n` complex values (`2n` floats)
-/// and must not overlap; `l` must divide `n` with `n / l` a multiple of `V::LANES`.
+/// AVX-512F must be available; `x` and `y` must be valid for their layout's length of `n`
+/// complex values and must not overlap; `l` must divide `n` with `n / l` a multiple of
+/// `V::LANES`.
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
     x: *const V::Float,
@@ -155,9 +157,11 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
     n: usize,
     l: usize,
     twiddles: &[V::Float],
+    layouts: [Layout; 2],
 ) {
     let m = l / R;
     let s = n / l;
+    let [from, to] = layouts;
     // SAFETY: AVX-512F (this function's contract); the offsets are in bounds as noted.
     unsafe {
         for p in 0..m {
@@ -172,7 +176,7 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
                 let mut a = [V::zero(); R];
                 for (r, ar) in a.iter_mut().enumerate() {
                     // q + s·(p + r·m) + LANES ≤ s·l = n.
-                    *ar = V::load(x.add(2 * (q + s * (p + r * m))));
+                    *ar = V::load(x.add(2 * from.at::<V>(q + s * (p + r * m))));
                 }
                 dft::<V, R, INV>(&mut a);
                 for (k, &ak) in a.iter().enumerate() {
@@ -182,10 +186,43 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
                         V::cmul(ak, w[k].0, w[k].1)
                     };
                     // q + s·(R·p + k) + LANES ≤ s·R·m = n.
-                    V::store(y.add(2 * (q + s * (R * p + k))), v);
+                    V::store(y.add(2 * to.at::<V>(q + s * (R * p + k))), v);
                 }
             }
         }
+    }
+}
+
+/// Where value `c` of a pass's input or output lies in its buffer: at `c` (dense), or with one
+/// spare vector after every 4 KiB of values (padded), so that values a power-of-two multiple of
+/// 4 KiB apart, which a pass's butterfly reads and writes together, fall in different L1 sets
+/// instead of all in one. The padded layout takes [`Layout::padded_len`] values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Layout {
+    /// `log2` of the values between spare vectors; `usize::BITS − 1` (never reached) if dense.
+    shift: u32,
+}
+
+impl Layout {
+    /// Values at their own index.
+    pub(super) const DENSE: Layout = Layout { shift: usize::BITS - 1 };
+
+    /// One spare vector after every 4 KiB of `V`'s complex values.
+    pub(super) fn padded<V: Vector>() -> Layout {
+        Layout {
+            shift: (4096 / (2 * std::mem::size_of::<V::Float>())).trailing_zeros(),
+        }
+    }
+
+    /// Where value `c` lies (`c` a multiple of `V::LANES`, as every vector access is).
+    #[inline(always)]
+    pub(super) fn at<V: Vector>(self, c: usize) -> usize {
+        c + V::LANES * (c >> self.shift)
+    }
+
+    /// The buffer length `n` values take in this layout.
+    pub(super) fn padded_len<V: Vector>(self, n: usize) -> usize {
+        self.at::<V>(n)
     }
 }
 
@@ -270,5 +307,35 @@ pub(super) unsafe fn slab_to_lanes(slab: *const f32, len: usize, dst: *mut f32, 
                 _mm512_storeu_ps(dst.add(2 * (c * stride + j)), *v);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_padded_layout_is_one_to_one_and_spreads_4_kib_strides_over_cache_sets() {
+        let padded = Layout::padded::<__m512>();
+        let n = 8 * 4096;
+        let spots: Vec<usize> = (0..n).step_by(LANES).map(|c| padded.at::<__m512>(c)).collect();
+        assert!(
+            spots.windows(2).all(|w| w[0] + LANES <= w[1]),
+            "increasing, a vector apart"
+        );
+        assert!(spots.last().unwrap() + LANES <= padded.padded_len::<__m512>(n));
+        assert_eq!(padded.padded_len::<__m512>(n), n + n / 512 * LANES);
+        // Eight values 4 KiB (512 complex f32) or 32 KiB apart: eight different L1 sets of 64
+        // lines (line = one vector) padded, one set dense.
+        for apart in [512, 4096] {
+            let sets = |layout: Layout| {
+                let mut sets: Vec<usize> = (0..8).map(|r| layout.at::<__m512>(r * apart) / LANES % 64).collect();
+                sets.sort_unstable();
+                sets.dedup();
+                sets.len()
+            };
+            assert_eq!((sets(Layout::DENSE), sets(padded)), (1, 8), "{apart} apart");
+        }
+        assert_eq!(Layout::DENSE.at::<__m512>(n), n);
     }
 }
