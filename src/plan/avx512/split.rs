@@ -89,8 +89,8 @@ impl Split {
         Some(Split {
             rows,
             cols,
-            by_rows: Columns::padded(rows, sign)?,
-            by_cols: Columns::padded(cols, sign)?,
+            by_rows: Columns::new(rows, sign)?,
+            by_cols: Columns::new(cols, sign)?,
             near,
             far,
             stream: n >= STREAM_MIN_LEN,
@@ -110,9 +110,9 @@ impl Split {
         2 * self.slab() + 32
     }
 
-    /// Complex values of one slab (padded between the passes).
+    /// Complex values of one slab.
     fn slab(&self) -> usize {
-        self.by_rows.buffer_len().max(self.by_cols.buffer_len())
+        LANES * self.rows.max(self.cols)
     }
 
     /// Phase 1's and phase 2's block counts.
