@@ -38,11 +38,11 @@ impl Columns {
     /// buffer then needs [`buffer_len`](Self::buffer_len) values. The butterflies of every pass
     /// read eight rows `len/8` apart, a power-of-two multiple of 4 KiB for 2^k-point columns
     /// of 512 points and more, i.e. eight lines of one L1 set; padded, they spread over eight
-    /// sets. On the Zen 4 VM (2026-12-07) axis 0 of 4096 × 1024 took 5.4–6.2 ms against 5.8–6.6
-    /// dense (7 of 10 alternations faster), one 2048-point slab 16 against 23 µs. The two-halves
-    /// split timed alike either way (and alike again with its gather and results padded too),
-    /// so it keeps dense slabs. 1920-point columns (no power-of-two strides) ran 1.4× faster per flop
-    /// than 2048-point ones dense, which is what pointed here.
+    /// sets. What pointed here: dense, 1920-point columns (no power-of-two strides) ran 1.4×
+    /// faster per flop than 2048-point ones. On the Zen 4 VM (2026-12-07) axis 0 of 4096 × 1024
+    /// took 5.4–6.2 ms against 5.8–6.6 dense (7 of 10 alternations faster), one 2048-point slab
+    /// 16 against 23 µs. The two-halves split timed alike either way (and alike again with its
+    /// gather and results padded too), so it keeps dense slabs.
     pub(super) fn padded(len: usize, sign: f64) -> Option<Self> {
         Some(Columns {
             between: Layout::padded::<__m512>(),

@@ -265,7 +265,8 @@ unsafe fn run_pass<V: Vector>(pass: &Pass<V::Float>, inverse: bool, x: *const V:
     unsafe { run_pass_in::<V>(pass, inverse, x, y, n, [Layout::DENSE; 2]) }
 }
 
-/// [`run_pass`] reading and writing in `layouts` (a first pass only densely).
+/// [`run_pass`] reading and writing in `layouts` (dense for a first pass, which only whole
+/// lanes run).
 ///
 /// # Safety
 /// As [`run_pass`], with `x` and `y` valid for their layout's length of `n` values.
@@ -277,6 +278,7 @@ unsafe fn run_pass_in<V: Vector>(
     n: usize,
     layouts: [Layout; 2],
 ) {
+    debug_assert!(matches!(pass, Pass::Strided { .. }) || layouts == [Layout::DENSE; 2]);
     // SAFETY: forwarded.
     unsafe {
         match (pass, inverse) {
