@@ -15,7 +15,7 @@ mod common;
 
 use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};
-use rustfft::{Direction, Fft, FftDirection, FftPlanner, Length};
+use rustfft::{Direction, Fft, FftDirection, Length};
 use shardfft::Complex;
 use shardfft::plan::{
     Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512Fft64, Avx512R2c, Avx512SlabFft, BatchR2c,
@@ -42,21 +42,6 @@ fn to32(x: &[C64]) -> Vec<C32> {
 fn rel<A: ToC64 + Clone>(got: &[A], want: &[C64]) -> f64 {
     let got: ndarray::ArrayD<A> = ndarray::Array1::from(got.to_vec()).into_dyn();
     rel_l2(&got, &ndarray::Array1::from(want.to_vec()).into_dyn())
-}
-
-/// The float64 reference: the definition up to 4096, float64 rustfft beyond.
-fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
-    if x.len() <= 4096 {
-        return dft(x, inverse);
-    }
-    let dir = if inverse {
-        FftDirection::Inverse
-    } else {
-        FftDirection::Forward
-    };
-    let mut y = x.to_vec();
-    FftPlanner::<f64>::new().plan_fft(x.len(), dir).process(&mut y);
-    y
 }
 
 /// `fft` applied to the lanes of `x` in place, out of place and immutably, which must agree bit

@@ -215,6 +215,21 @@ pub fn dft(x: &[C64], inverse: bool) -> Vec<C64> {
         .collect()
 }
 
+/// The float64 reference: the definition up to 4096, float64 rustfft beyond.
+pub fn reference(x: &[C64], inverse: bool) -> Vec<C64> {
+    if x.len() <= 4096 {
+        return dft(x, inverse);
+    }
+    let dir = if inverse {
+        rustfft::FftDirection::Inverse
+    } else {
+        rustfft::FftDirection::Forward
+    };
+    let mut y = x.to_vec();
+    rustfft::FftPlanner::<f64>::new().plan_fft(x.len(), dir).process(&mut y);
+    y
+}
+
 /// `a` zero-padded or truncated to length `len` along `axis`.
 pub fn resize_axis(a: &ArrayD<C64>, axis: usize, len: usize) -> ArrayD<C64> {
     let mut shape = a.shape().to_vec();
