@@ -14,9 +14,9 @@ use crate::plan::{SLAB_COLUMNS, SlabFft};
 /// Most slabs one tile gathers (so each row read is a run of up to 8 cache lines).
 pub(super) const MAX_SLABS: usize = 8;
 
-/// How many rows ahead the gather prefetches: the hardware prefetchers do not follow a
-/// tile's rows, which lie a whole row of the array apart.
-const AHEAD: usize = 8;
+/// How many rows ahead the gather prefetches (into L2, as the split's gather): the hardware
+/// prefetchers do not follow a tile's rows, which lie a whole row of the array apart.
+const AHEAD: usize = 64;
 
 /// Slabs per tile: as many as fit in `bytes` (at least one, at most [`MAX_SLABS`]).
 pub(super) fn slabs_per_tile<T: Float>(plan: &dyn SlabFft<T>, bytes: usize) -> usize {

@@ -42,10 +42,12 @@ pub(super) struct Split {
 /// `64·WIDE` bytes.
 const WIDE: usize = 8;
 
-/// How many rows ahead phase 1 prefetches (4, 8 and 16 measured alike, within this machine's
-/// noise; prefetching the next block's rows instead, a whole block ahead, let them be evicted
-/// again once a block outgrew L2, at 2^21 points and up).
-const AHEAD: usize = 16;
+/// How many rows ahead phase 1 prefetches (into L2: [`prefetch_run`](crate::exec::prefetch_run)
+/// says why and what it measured; 64 and 128 rows timed alike, both ahead of 16. Prefetching
+/// the next block's rows instead, a whole block ahead, let them be evicted again once a block
+/// outgrew L2, at 2^21 points and up; spreading them over the block's passes gained nothing on
+/// two cores).
+const AHEAD: usize = 64;
 
 /// Lone lanes from which the split is offered to the four-step, to run its blocks on every
 /// core (the planner then times it against the lane whole on one core).
