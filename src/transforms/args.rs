@@ -76,6 +76,34 @@ pub(crate) fn resolve_axes(
     Ok((resolved, lens))
 }
 
+/// Outputs (bytes) from which the complex N-D transforms run the array's last axis, if listed,
+/// last ([`pass_order`]): twice this machine's 32 MiB L3.
+const STRIDED_FIRST_MIN_BYTES: usize = 64 << 20;
+
+/// The order in which the complex N-D transforms run their passes, as indices into `axes`:
+/// numpy's (the last listed axis first), except that for outputs of at least
+/// [`STRIDED_FIRST_MIN_BYTES`] the array's last axis, if listed, moves to the end. (Passes
+/// along different axes commute, resizing included, so any order gives the same transform.)
+///
+/// The first pass reads the source and writes the output; the later ones run in place in it.
+/// Run first, a strided pass writes the output with streaming stores (`exec::stream`), and the
+/// contiguous pass that ends in place reads and writes each line once; run the other way, the
+/// contiguous pass first reads every output line from memory before overwriting it. Timed on
+/// the Zen 4 VM (2026-12-07), a 4096 × 4096 c2c f32 `fft2_into` took 36.2–36.8 ms this way
+/// against 39.8–41.5 (three alternations); 2048 × 4096 15.7–16.0 against 16.8–17.2, 4096 ×
+/// 2048 17.9–18.6 against 18.0–18.8, 3072² 19.6–20.0 against 19.7–21.0; 2048² (32 MiB) and
+/// 1024² 2–7% slower, hence the threshold.
+pub(crate) fn pass_order(ndim: usize, axes: &[usize], out_bytes: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..axes.len()).rev().collect();
+    if out_bytes >= STRIDED_FIRST_MIN_BYTES
+        && let Some(at) = order.iter().position(|&i| axes[i] + 1 == ndim)
+    {
+        let contiguous = order.remove(at);
+        order.push(contiguous);
+    }
+    order
+}
+
 /// The default axes of the 2-D functions.
 pub(crate) const LAST_TWO: &[isize] = &[-2, -1];
 
@@ -83,4 +111,23 @@ pub(crate) const LAST_TWO: &[isize] = &[-2, -1];
 pub(crate) fn into_dim<A, D: Dimension>(a: ArrayD<A>) -> Result<Array<A, D>> {
     a.into_dimensionality::<D>()
         .map_err(|e| Error::InvalidArgument(format!("internal: result has the wrong rank ({e})")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Small outputs keep numpy's order; large ones move the array's last axis, when listed, to
+    /// the end and keep the others in numpy's order.
+    #[test]
+    fn large_outputs_run_the_contiguous_axis_last() {
+        let big = STRIDED_FIRST_MIN_BYTES;
+        assert_eq!(pass_order(2, &[0, 1], big - 1), [1, 0]);
+        assert_eq!(pass_order(2, &[0, 1], big), [0, 1]);
+        assert_eq!(pass_order(3, &[0, 1, 2], big), [1, 0, 2]);
+        assert_eq!(pass_order(2, &[1, 0], big), [1, 0]);
+        assert_eq!(pass_order(3, &[0, 1], big), [1, 0]);
+        assert_eq!(pass_order(1, &[0], big), [0]);
+        assert!(pass_order(2, &[], big).is_empty());
+    }
 }

@@ -3,7 +3,7 @@
 use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Axis, Data, Dimension};
 use num_complex::Complex;
 
-use super::args::{LAST_TWO, into_dim, length, normalize_axis, resolve_axes};
+use super::args::{LAST_TWO, into_dim, length, normalize_axis, pass_order, resolve_axes};
 use crate::exec::{C2c, map_axis, map_axis_inplace, map_axis_into};
 use crate::{Float, Norm, Result, Scalar};
 
@@ -84,11 +84,21 @@ pub(crate) fn c2c_axes<A: Scalar>(
 ) -> Result<ArrayD<Complex<A::Real>>> {
     let shape = x.shape().to_vec();
     let len_of = |i: usize| length(lens[i], shape[axes[i]], &format!("length of axis {}", axes[i]));
-    let Some(last) = axes.len().checked_sub(1) else {
+    let mut out_shape = shape.clone();
+    for (i, &axis) in axes.iter().enumerate() {
+        out_shape[axis] = len_of(i)?;
+    }
+    let out_bytes = out_shape
+        .iter()
+        .fold(std::mem::size_of::<Complex<A::Real>>(), |bytes, &len| {
+            bytes.saturating_mul(len)
+        });
+    let order = pass_order(x.ndim(), axes, out_bytes);
+    let Some((&first, rest)) = order.split_first() else {
         return Ok(x.mapv(A::to_complex));
     };
-    let mut y = c2c_axis(x, axes[last], len_of(last)?, inverse, norm)?;
-    for i in (0..last).rev() {
+    let mut y = c2c_axis(x, axes[first], len_of(first)?, inverse, norm)?;
+    for &i in rest {
         y = c2c_axis_owned(y, axes[i], len_of(i)?, inverse, norm)?;
     }
     Ok(y)

@@ -3,7 +3,7 @@
 use ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
 use num_complex::Complex;
 
-use super::args::{LAST_TWO, length, normalize_axis, resolve_axes};
+use super::args::{LAST_TWO, length, normalize_axis, pass_order, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_inplace, c2c_axis_into, scale};
 use super::real::{c2r_post, default_real_len, r2c_post};
 use crate::exec::{C2c, C2r, R2c, map_axis_into};
@@ -203,13 +203,21 @@ where
         });
     }
     let mut out = out.view_mut().into_dyn();
-    // numpy order: the last listed axis first. `out` can hold every intermediate result when
-    // only that first pass changes its axis' length; the later passes then run in place in it.
-    match axes.len().checked_sub(1) {
-        Some(last) if (0..last).all(|i| ns[i] == x.len_of(Axis(axes[i]))) => {
-            c2c_axis_into(x.view().into_dyn(), axes[last], ns[last], inverse, norm, out.view_mut())?;
-            for &axis in axes[..last].iter().rev() {
-                c2c_axis_inplace(out.view_mut(), axis, inverse, norm)?;
+    // `out` can hold every intermediate result when only the first pass changes its axis'
+    // length; the later passes then run in place in it.
+    let order = pass_order(x.ndim(), &axes, out.len() * std::mem::size_of::<So::Elem>());
+    match order.split_first() {
+        Some((&first, rest)) if rest.iter().all(|&i| ns[i] == x.len_of(Axis(axes[i]))) => {
+            c2c_axis_into(
+                x.view().into_dyn(),
+                axes[first],
+                ns[first],
+                inverse,
+                norm,
+                out.view_mut(),
+            )?;
+            for &i in rest {
+                c2c_axis_inplace(out.view_mut(), axes[i], inverse, norm)?;
             }
         }
         _ => out.assign(&c2c_axes(x.view().into_dyn(), &axes, &lens, inverse, norm)?),
