@@ -82,11 +82,12 @@ pub(crate) fn c2c_axes<A: Scalar>(
     inverse: bool,
     norm: Norm,
 ) -> Result<ArrayD<Complex<A::Real>>> {
-    let shape = x.shape().to_vec();
-    let len_of = |i: usize| length(lens[i], shape[axes[i]], &format!("length of axis {}", axes[i]));
-    let mut out_shape = shape.clone();
-    for (i, &axis) in axes.iter().enumerate() {
-        out_shape[axis] = len_of(i)?;
+    let mut out_shape = x.shape().to_vec();
+    let mut ns = Vec::with_capacity(axes.len());
+    for (&axis, &len) in axes.iter().zip(lens) {
+        let n = length(len, x.len_of(Axis(axis)), &format!("length of axis {axis}"))?;
+        out_shape[axis] = n;
+        ns.push(n);
     }
     let out_bytes = out_shape
         .iter()
@@ -97,9 +98,9 @@ pub(crate) fn c2c_axes<A: Scalar>(
     let Some((&first, rest)) = order.split_first() else {
         return Ok(x.mapv(A::to_complex));
     };
-    let mut y = c2c_axis(x, axes[first], len_of(first)?, inverse, norm)?;
+    let mut y = c2c_axis(x, axes[first], ns[first], inverse, norm)?;
     for &i in rest {
-        y = c2c_axis_owned(y, axes[i], len_of(i)?, inverse, norm)?;
+        y = c2c_axis_owned(y, axes[i], ns[i], inverse, norm)?;
     }
     Ok(y)
 }
