@@ -76,6 +76,19 @@ pub(crate) fn resolve_axes(
     Ok((resolved, lens))
 }
 
+/// The output shape of an N-D complex transform of an array of `shape` along `axes` (distinct,
+/// as [`resolve_axes`] gives them) with lengths `lens` (`None`: the axis' own), and those lengths.
+pub(crate) fn nd_lengths(shape: &[usize], axes: &[usize], lens: &[Option<usize>]) -> Result<(Vec<usize>, Vec<usize>)> {
+    let mut out_shape = shape.to_vec();
+    let mut ns = Vec::with_capacity(axes.len());
+    for (&axis, &len) in axes.iter().zip(lens) {
+        let n = length(len, shape[axis], &format!("length of axis {axis}"))?;
+        out_shape[axis] = n;
+        ns.push(n);
+    }
+    Ok((out_shape, ns))
+}
+
 /// Outputs (bytes) from which the complex N-D transforms run the array's last axis, if listed,
 /// last ([`pass_order`]): twice this machine's 32 MiB L3.
 const STRIDED_FIRST_MIN_BYTES: usize = 64 << 20;

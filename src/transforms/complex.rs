@@ -3,7 +3,7 @@
 use ndarray::{Array, ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Axis, Data, Dimension};
 use num_complex::Complex;
 
-use super::args::{LAST_TWO, into_dim, length, normalize_axis, pass_order, resolve_axes};
+use super::args::{LAST_TWO, into_dim, length, nd_lengths, normalize_axis, pass_order, resolve_axes};
 use crate::exec::{C2c, map_axis, map_axis_inplace, map_axis_into};
 use crate::{Float, Norm, Result, Scalar};
 
@@ -82,13 +82,7 @@ pub(crate) fn c2c_axes<A: Scalar>(
     inverse: bool,
     norm: Norm,
 ) -> Result<ArrayD<Complex<A::Real>>> {
-    let mut out_shape = x.shape().to_vec();
-    let mut ns = Vec::with_capacity(axes.len());
-    for (&axis, &len) in axes.iter().zip(lens) {
-        let n = length(len, x.len_of(Axis(axis)), &format!("length of axis {axis}"))?;
-        out_shape[axis] = n;
-        ns.push(n);
-    }
+    let (out_shape, ns) = nd_lengths(x.shape(), axes, lens)?;
     let out_bytes = out_shape
         .iter()
         .fold(std::mem::size_of::<Complex<A::Real>>(), |bytes, &len| {

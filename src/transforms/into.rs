@@ -3,7 +3,7 @@
 use ndarray::{ArrayBase, Axis, Data, DataMut, Dimension};
 use num_complex::Complex;
 
-use super::args::{LAST_TWO, length, normalize_axis, pass_order, resolve_axes};
+use super::args::{LAST_TWO, length, nd_lengths, normalize_axis, pass_order, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_inplace, c2c_axis_into, scale};
 use super::real::{c2r_post, default_real_len, r2c_post};
 use crate::exec::{C2c, C2r, R2c, map_axis_into};
@@ -188,13 +188,7 @@ where
     D: Dimension,
 {
     let (axes, lens) = resolve_axes(x.ndim(), s, axes)?;
-    let mut want = x.shape().to_vec();
-    let mut ns = Vec::with_capacity(axes.len());
-    for (&axis, &len) in axes.iter().zip(&lens) {
-        let n = length(len, want[axis], &format!("length of axis {axis}"))?;
-        want[axis] = n;
-        ns.push(n);
-    }
+    let (want, ns) = nd_lengths(x.shape(), &axes, &lens)?;
     if out.shape() != want.as_slice() {
         return Err(Error::ShapeMismatch {
             what: "output array".into(),
