@@ -13,14 +13,17 @@ use crate::{Float, Result};
 /// split's length `n`) into `dst[..n]` through `temp` (`n` values from its first cache line
 /// boundary), applying `post` to every run of results as it is written.
 ///
+/// Phase 1 reads the whole source before phase 2 writes `dst`, so `dst` may be the source.
+///
 /// # Safety
-/// `src` must be valid for reads of `len_src` elements and must not overlap `dst` or `temp`.
+/// `src` must be valid for reads of `len_src` elements and `dst` for writes of `n`; `temp`
+/// overlaps neither; `dst` overlaps the source only if it is exactly the source.
 pub(crate) unsafe fn run_blocks<T, A, L, P>(
     split: &dyn BlockSplit<T>,
     src: *const A,
     len_src: usize,
     load: &L,
-    dst: &mut [Complex<T>],
+    dst: *mut Complex<T>,
     temp: &mut [Complex<T>],
     post: &P,
 ) -> Result<()>
@@ -32,8 +35,8 @@ where
 {
     let n = split.len();
     assert!(
-        dst.len() >= n && temp.len() >= n + line_pad::<Complex<T>>(),
-        "four-step buffers shorter than the lane"
+        temp.len() >= n + line_pad::<Complex<T>>(),
+        "four-step temporary shorter than the lane"
     );
     let temp = line_aligned(temp, n);
     let lane = Loaded {
@@ -53,7 +56,7 @@ where
             Ok(())
         },
     )?;
-    let dst = SyncPtr(dst.as_mut_ptr());
+    let dst = SyncPtr(dst);
     let post: &(dyn Fn(&mut [Complex<T>]) + Sync) = post;
     (0..second).into_par_iter().try_for_each_init(
         || reused(work_len, "work buffer"),

@@ -80,14 +80,18 @@ impl<T: Float> FourStep<T> {
     /// `n`) into `dst[..n]`, applying `post` (element by element) to the result, using `temp`
     /// ([`temp_len`](Self::temp_len) elements).
     ///
+    /// Both variants read the whole source in their first pass and write `dst` only in the
+    /// second, so `dst` may be the source itself (a lane transformed in place).
+    ///
     /// # Safety
-    /// `src` must be valid for reads of `len_src` elements and must not overlap `dst`.
+    /// `src` must be valid for reads of `len_src` elements and `dst` for writes of `n`; `dst`
+    /// overlaps neither `temp` nor the source, unless it is exactly the source.
     pub(crate) unsafe fn run<A, L, P>(
         &self,
         src: *const A,
         len_src: usize,
         load: &L,
-        dst: &mut [Complex<T>],
+        dst: *mut Complex<T>,
         temp: &mut [Complex<T>],
         post: &P,
     ) -> Result<()>
@@ -127,9 +131,32 @@ pub(crate) struct ColumnSplit<T: Float> {
     /// The `n2`-point transform of pass 1 and the `n1`-point transform of pass 2.
     first: Arc<dyn Fft<T>>,
     second: Arc<dyn Fft<T>>,
+    roots: Roots,
+}
+
+/// `w_n^m = e^(∓2πi·m/n)` for any `m < n`, exact to f64 rounding, from two tables of about
+/// √n values: `w^m = hi[m >> bits] · lo[m & (2^bits − 1)]`.
+pub(crate) struct Roots {
     bits: u32,
     hi: Vec<Complex<f64>>,
     lo: Vec<Complex<f64>>,
+}
+
+impl Roots {
+    /// The tables for `n` points (forward: `e^(−2πi·m/n)`; inverse: `e^(+2πi·m/n)`).
+    pub(crate) fn new(n: usize, inverse: bool) -> Self {
+        let bits = (usize::BITS - n.leading_zeros()).div_ceil(2);
+        Roots {
+            bits,
+            hi: roots(n, inverse, (0..=(n >> bits)).map(|q| q << bits)),
+            lo: roots(n, inverse, 0..1 << bits),
+        }
+    }
+
+    /// `w_n^m`, for `m < n`.
+    pub(crate) fn at(&self, m: usize) -> Complex<f64> {
+        self.hi[m >> self.bits] * self.lo[m & ((1usize << self.bits) - 1)]
+    }
 }
 
 /// The factor of `n` nearest below √n, if it is at least [`MIN_FACTOR`].
@@ -156,15 +183,12 @@ impl<T: Float> ColumnSplit<T> {
             return Ok(None);
         };
         let plans = T::plans();
-        let bits = (usize::BITS - n.leading_zeros()).div_ceil(2);
         Ok(Some(ColumnSplit {
             n1,
             n2,
             first: plans.complex(n2, inverse)?,
             second: plans.complex(n1, inverse)?,
-            bits,
-            hi: roots(n, inverse, (0..=(n >> bits)).map(|q| q << bits)),
-            lo: roots(n, inverse, 0..1 << bits),
+            roots: Roots::new(n, inverse),
         }))
     }
 
@@ -186,13 +210,13 @@ impl<T: Float> ColumnSplit<T> {
     /// with a stride, in runs of [`TILE_ROW_BYTES`].
     ///
     /// # Safety
-    /// `src` must be valid for reads of `len_src` elements and must not overlap `dst`.
+    /// As [`FourStep::run`].
     unsafe fn run<A, L, P>(
         &self,
         src: *const A,
         len_src: usize,
         load: &L,
-        dst: &mut [Complex<T>],
+        dst: *mut Complex<T>,
         temp: &mut [Complex<T>],
         post: &P,
     ) -> Result<()>
@@ -246,7 +270,7 @@ impl<T: Float> ColumnSplit<T> {
             },
         )?;
         // Pass 2: columns k2 of the n1 x n2 rows (block by block) into X[k2 + n2·k1].
-        let out = SyncPtr(dst.as_mut_ptr());
+        let out = SyncPtr(dst);
         let temp = &*temp;
         (0..n2.div_ceil(w2)).into_par_iter().try_for_each_init(
             || -> Result<_> {
@@ -320,7 +344,7 @@ impl<T: Float> ColumnSplit<T> {
 
     /// `w_n^m` for `m < n`, from the f64 tables, rounded to `T`.
     fn root(&self, m: usize) -> Complex<T> {
-        let w = self.hi[m >> self.bits] * self.lo[m & ((1usize << self.bits) - 1)];
+        let w = self.roots.at(m);
         Complex::new(
             T::from(w.re).unwrap_or_else(T::zero),
             T::from(w.im).unwrap_or_else(T::zero),
@@ -389,7 +413,7 @@ mod tests {
                 src.as_ptr(),
                 len_src,
                 &|z| z,
-                &mut got,
+                got.as_mut_ptr(),
                 &mut temp,
                 &|lane: &mut [Complex<T>]| lane.iter_mut().for_each(|z| *z = z.scale(half)),
             )

@@ -7,6 +7,7 @@ use realfft::ComplexToReal;
 use rustfft::{Fft, FftDirection};
 
 use super::fourstep::FourStep;
+use super::halves::HalfFourStep;
 use crate::plan::{BatchR2c, SlabFft};
 use crate::{Float, Result};
 
@@ -36,6 +37,11 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     /// The four-step split that runs one lane of this kernel on every core, for kernels long
     /// enough to want one (long complex kernels of composite length, see [`PlanCache::four_step`](crate::plan::PlanCache::four_step)).
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
+        Ok(None)
+    }
+    /// The real four-step that runs one long lane of this kernel on every core (real kernels
+    /// of even length whose half length has a [`four_step`](Self::four_step) plan).
+    fn half_four_step(&self) -> Result<Option<Arc<HalfFourStep<T>>>> {
         Ok(None)
     }
     /// The plan that transforms strided lanes of this kernel in slabs of neighbouring columns
@@ -103,6 +109,9 @@ impl<T: Float> LaneKernel<T> for R2c<T> {
     fn lanes_per_call(&self) -> usize {
         self.0.lanes_per_call()
     }
+    fn half_four_step(&self) -> Result<Option<Arc<HalfFourStep<T>>>> {
+        T::plans().half_four_step(self.0.lane_len(), false)
+    }
 }
 
 /// A complex-to-real FFT of real length n (n/2+1 inputs, unscaled).
@@ -132,5 +141,8 @@ impl<T: Float> LaneKernel<T> for C2r<T> {
             let done = self.0.process_with_scratch(x, y, scratch);
             debug_assert!(done.is_ok(), "lane lengths are set by the executor");
         }
+    }
+    fn half_four_step(&self) -> Result<Option<Arc<HalfFourStep<T>>>> {
+        T::plans().half_four_step(self.0.len(), true)
     }
 }

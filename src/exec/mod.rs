@@ -10,6 +10,7 @@
 mod blocks;
 mod buffer;
 mod fourstep;
+mod halves;
 mod kernel;
 mod slabs;
 mod stream;
@@ -18,6 +19,7 @@ mod transpose;
 use buffer::{Reused, reused};
 pub(crate) use buffer::{checked_len, give, release, take, try_filled, try_with_capacity};
 pub(crate) use fourstep::FourStep;
+pub(crate) use halves::HalfFourStep;
 pub(crate) use kernel::{C2c, C2r, LaneKernel, R2c};
 
 use ndarray::{ArrayBase, ArrayD, ArrayViewD, ArrayViewMutD, Data, IxDyn};
@@ -41,6 +43,14 @@ const STRIDED_TILE_BYTES: usize = 1 << 20;
 /// L3 together. Measured here, four lanes of 2^20 points (c2c f32) on 2 cores, four
 /// alternations: 10.9-11.0 ms lane per core, 9.0-9.4 ms split.
 const SPLIT_LANE_BYTES: usize = 8 << 20;
+/// Lanes of a real kernel (r2c input reals, c2r input bins) from which a batch of fewer lanes
+/// than cores runs each lane on every core ([`halves`]) rather than one per core. Measured on
+/// the Zen 4 VM, 2 cores, f32, the two paths alternating in one process (medians of 15),
+/// rfft / irfft of one lane: 2^21 4.2 / 4.5 ms against 4.9 / 4.9, 2^22 8.0 / 10.2 against
+/// 11.0 / 13.7, 2^24 34 / 41 against 47 / 50; 2^20 alike, 2^19 mixed. Batches of at least one
+/// lane per core stay one lane per core: 2^22 x 2 and 2^21 x 4 alike for rfft and 15-30%
+/// slower for irfft through the split, and 2^20 x 2 25-50% slower.
+const REAL_SPLIT_LANE_BYTES: usize = 8 << 20;
 /// Fewest columns a strided tile gathers, so a row read fills at least part of a cache line.
 const MIN_TILE_COLS: usize = 4;
 /// Most columns a strided tile gathers.
@@ -241,12 +251,23 @@ where
     // A batch of at least two lanes per worker is faster lane by lane than split lane by lane,
     // unless the lanes are so long that one per worker no longer fits in cache.
     let lane_bytes = kernel.in_len().max(1) * std::mem::size_of::<K::In>().max(1);
+    let threads = rayon::current_num_threads();
     if grid.inner == 1
-        && (grid.outer < 2 * rayon::current_num_threads() || lane_bytes >= SPLIT_LANE_BYTES)
+        && (grid.outer < 2 * threads || lane_bytes >= SPLIT_LANE_BYTES)
         && let Some(plan) = kernel.four_step()?
     {
         // SAFETY: forwarded from the caller.
         return unsafe { run_four_step(src, dst, grid, &plan, load, post) };
+    }
+    // Long real lanes fewer than the cores: each on every core (see `REAL_SPLIT_LANE_BYTES`).
+    if grid.inner == 1
+        && grid.outer < threads
+        && lane_bytes >= REAL_SPLIT_LANE_BYTES
+        && let Some(plan) = kernel.half_four_step()?
+        // SAFETY: forwarded from the caller.
+        && unsafe { halves::run_halves(src, dst, grid, &plan, load, post)? }
+    {
+        return Ok(());
     }
     let src = SyncPtr(src as *mut A);
     let n_in = kernel.in_len();
@@ -424,7 +445,7 @@ where
         // SAFETY: lane `lane` of the source and of the destination lie inside their buffers
         // (the caller's contract), and the destination is `Complex<T>`.
         unsafe {
-            let out = std::slice::from_raw_parts_mut((dst.0 as *mut Complex<T>).add(lane * n), n);
+            let out = (dst.0 as *mut Complex<T>).add(lane * n);
             plan.run(src.add(lane * grid.len_in), grid.len_in, &load, out, &mut temp, &post)
         }
     });

@@ -36,30 +36,57 @@ fn pair<T: Float>(x: Complex<T>, y: Complex<T>, w: Complex<T>, a: T) -> (Complex
 /// first and leave the rest to this.
 pub(crate) fn pair_bins<T: Float>(z: &mut [Complex<T>], from: usize, twiddles: &[Complex<T>], a: T) {
     let h = z.len() - 1;
-    let mut k = from.max(1);
-    // Whole blocks while the block k..k+BLOCK and its mirror h−k−BLOCK+1..=h−k are disjoint.
-    while 2 * (k + BLOCK - 1) < h {
-        let mut lo = [Complex::default(); BLOCK];
-        let mut hi = [Complex::default(); BLOCK];
-        lo.copy_from_slice(&z[k..k + BLOCK]);
-        for (i, v) in hi.iter_mut().enumerate() {
-            *v = z[h - k - i];
-        }
-        let w = &twiddles[k - 1..k - 1 + BLOCK];
-        for i in 0..BLOCK {
-            (lo[i], hi[i]) = pair(lo[i], hi[i], w[i], a);
-        }
-        z[k..k + BLOCK].copy_from_slice(&lo);
-        for (i, v) in hi.iter().enumerate() {
-            z[h - k - i] = *v;
-        }
-        k += BLOCK;
+    let from = from.max(1);
+    // Bins k < h − k pair with a distinct mirror; for even h, bin h/2 pairs with itself.
+    let end = h.div_ceil(2);
+    if from < end {
+        let (head, tail) = z.split_at_mut(h - end + 1);
+        pair_runs(
+            &mut head[from..end],
+            &mut tail[..end - from],
+            &twiddles[from - 1..end - 1],
+            a,
+        );
     }
-    for k in k..=h / 2 {
-        let (lo, hi) = pair(z[k], z[h - k], twiddles[k - 1], a);
-        z[h - k] = hi;
-        z[k] = lo;
+    if h >= 2 && h.is_multiple_of(2) && from <= h / 2 {
+        let k = h / 2;
+        z[k] = pair_middle(z[k], twiddles[k - 1], a);
     }
+}
+
+/// The pairing of a run of bins `k0..k0 + m` (`lo`) with their mirrors `h − k0 − m + 1..=h − k0`
+/// (`hi`, so `lo[i]` pairs with `hi[m − 1 − i]`), in place, with `twiddles[i] = w_{k0 + i}`
+/// and scale `a`. Works on blocks copied (the mirror block reversed) into small arrays, which
+/// the compiler vectorizes.
+pub(crate) fn pair_runs<T: Float>(lo: &mut [Complex<T>], hi: &mut [Complex<T>], twiddles: &[Complex<T>], a: T) {
+    let m = lo.len();
+    assert!(hi.len() == m && twiddles.len() >= m, "pairing runs of unequal lengths");
+    let mut i = 0;
+    while i + BLOCK <= m {
+        let mut l = [Complex::default(); BLOCK];
+        let mut r = [Complex::default(); BLOCK];
+        l.copy_from_slice(&lo[i..i + BLOCK]);
+        for (j, v) in r.iter_mut().enumerate() {
+            *v = hi[m - 1 - i - j];
+        }
+        let w = &twiddles[i..i + BLOCK];
+        for j in 0..BLOCK {
+            (l[j], r[j]) = pair(l[j], r[j], w[j], a);
+        }
+        lo[i..i + BLOCK].copy_from_slice(&l);
+        for (j, v) in r.iter().enumerate() {
+            hi[m - 1 - i - j] = *v;
+        }
+        i += BLOCK;
+    }
+    for i in i..m {
+        (lo[i], hi[m - 1 - i]) = pair(lo[i], hi[m - 1 - i], twiddles[i], a);
+    }
+}
+
+/// The pairing of bin `h/2` of an even `h` with itself: its new value.
+pub(crate) fn pair_middle<T: Float>(x: Complex<T>, w: Complex<T>, a: T) -> Complex<T> {
+    pair(x, x, w, a).0
 }
 
 /// The half-length plan and the pairing pass's twiddles, which both directions hold.

@@ -402,9 +402,10 @@ pub(crate) fn faster_four_step<T: Float>(
             let (mut dst, mut temp) = (try_filled(n, "").ok()?, try_filled(temp_len, "").ok()?);
             Some(move |lone: &Lone<T>| {
                 (0..repeats).all(|_| match lone {
-                    // SAFETY: `src` holds `n` elements and does not overlap `dst`.
+                    // SAFETY: `src` and `dst` hold `n` elements each and do not overlap.
                     Lone::Split(split) => {
-                        unsafe { split.run(src.as_ptr(), n, &|c| c, &mut dst, &mut temp, &|_: &mut [_]| {}) }.is_ok()
+                        unsafe { split.run(src.as_ptr(), n, &|c| c, dst.as_mut_ptr(), &mut temp, &|_: &mut [_]| {}) }
+                            .is_ok()
                     }
                     Lone::Whole(fft) => {
                         dst.copy_from_slice(&src);

@@ -7,7 +7,7 @@ use num_complex::Complex;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 use rustfft::{Fft, FftPlanner};
 
-use crate::exec::{FourStep, checked_len, try_filled, try_with_capacity};
+use crate::exec::{FourStep, HalfFourStep, checked_len, try_filled, try_with_capacity};
 use crate::{Float, Result};
 
 #[cfg(target_arch = "x86_64")]
@@ -22,6 +22,7 @@ mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
 pub use halves::{HalfC2r, HalfR2c};
+pub(crate) use halves::{pair_middle, pair_runs};
 pub use lanes::{BatchR2c, LaneByLane};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft};
 
@@ -37,6 +38,7 @@ struct Planners<T: Float> {
     r2c_lanes: HashMap<usize, Arc<dyn BatchR2c<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
     four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
+    half_four_step: HashMap<(usize, bool), Option<Arc<HalfFourStep<T>>>>,
     slabs: HashMap<(usize, bool), Option<SlabPlan<T>>>,
 }
 
@@ -102,6 +104,7 @@ impl<T: Float> PlanCache<T> {
                 r2c_lanes: HashMap::new(),
                 c2r: HashMap::new(),
                 four_step: HashMap::new(),
+                half_four_step: HashMap::new(),
                 slabs: HashMap::new(),
             }),
             spare: Mutex::new(Vec::new()),
@@ -190,6 +193,23 @@ impl<T: Float> PlanCache<T> {
         };
         self.lock().four_step.insert((n, inverse), plan.clone());
         Ok(plan)
+    }
+
+    /// The real transform of even length `n` (forward r2c, inverse c2r) that runs one lane on
+    /// every core: the [`four_step`](Self::four_step) of `n/2` points and a parallel pairing
+    /// pass; `None` where `n` is odd or `n/2` has no four-step.
+    pub(crate) fn half_four_step(&self, n: usize, inverse: bool) -> Result<Option<Arc<HalfFourStep<T>>>> {
+        if let Some(plan) = self.lock().half_four_step.get(&(n, inverse)) {
+            return Ok(plan.clone());
+        }
+        let plan = if n.is_multiple_of(2) {
+            // Planned unlocked: the four-step plans through this cache.
+            self.four_step(n / 2, inverse)?
+                .map(|half| Arc::new(HalfFourStep::new(half, inverse)))
+        } else {
+            None
+        };
+        Ok(self.lock().half_four_step.entry((n, inverse)).or_insert(plan).clone())
     }
 
     /// shardfft's own FFT of length `n` down slabs of neighbouring columns, or `None` where it
