@@ -284,7 +284,10 @@ where
         (lanes.clamp(1, grid.outer.max(1)), 1)
     } else {
         let cols = match &slab_plan {
-            Some((plan, _)) => SLAB_COLUMNS * slabs::slabs_per_tile(plan.as_ref(), STRIDED_TILE_BYTES),
+            Some((plan, _)) => {
+                let out_bytes = grid.outer * plan.len() * grid.inner * std::mem::size_of::<Complex<T>>();
+                SLAB_COLUMNS * slabs::slabs_per_tile(plan.as_ref(), STRIDED_TILE_BYTES, out_bytes)
+            }
             None => (STRIDED_TILE_BYTES / lane_bytes).clamp(MIN_TILE_COLS, MAX_TILE_COLS),
         }
         .min(grid.inner);
