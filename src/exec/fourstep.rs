@@ -33,9 +33,10 @@ use rustfft::Fft;
 
 use super::blocks::run_blocks;
 use super::buffer::{SyncPtr, reused};
+use super::chirp::ChirpSplit;
 use super::transpose::{TRANSPOSE_ROWS, transpose};
 use crate::alloc::line_pad;
-use crate::plan::BlockSplit;
+use crate::plan::{BlockSplit, bluestein_len};
 use crate::{Float, Result};
 
 /// Lengths from which a lone complex lane is split. Measured on 2 cores (f32, one lane, median
@@ -43,6 +44,12 @@ use crate::{Float, Result};
 /// 2^21 1.1x, 2^22 1.4x, 2^24 1.6x; below 2^21 the lane sits in the large shared L3 and
 /// rustfft alone is as fast.
 pub(crate) const FOUR_STEP_MIN_LEN: usize = 1 << 21;
+/// Lengths with a large prime factor from which a lone lane runs as the chirp split over
+/// every core ([`ChirpSplit`]). Measured on the Zen 4 VM (2026-12-07), f32, builds alternating,
+/// medians of 9, chirp split on two workers against the lane's own Bluestein on one:
+/// 4,000,037 57–64 vs 87–89 ms, 1,000,003 13.3–13.6 vs 19.1–19.7, but 524,309 10.8–11.2 vs
+/// 10.4–10.5.
+pub(crate) const CHIRP_MIN_LEN: usize = 3 << 18;
 /// Shortest factor worth a split (shorter factors make the column passes scattered).
 const MIN_FACTOR: usize = 64;
 /// Length of the runs of a row that share one far twiddle factor (see `FourStep::twiddle`).
@@ -59,6 +66,9 @@ pub(crate) enum FourStep<T: Float> {
     Blocks(Arc<dyn BlockSplit<T>>),
     /// Column tiles through the planned transforms of the two factors (any precision).
     Columns(ColumnSplit<T>),
+    /// Bluestein's chirp convolution around two four-steps of a smooth length (lengths with a
+    /// large prime factor).
+    Chirp(ChirpSplit<T>),
 }
 
 impl<T: Float> FourStep<T> {
@@ -67,9 +77,22 @@ impl<T: Float> FourStep<T> {
         T::native_split(n, inverse).map(FourStep::Blocks)
     }
 
-    /// The column split of a length-`n` transform from [`FOUR_STEP_MIN_LEN`]; `None` when `n`
-    /// is shorter or has no factor pair worth it (the lane then runs whole, on one core).
+    /// The column split of a length-`n` transform from [`FOUR_STEP_MIN_LEN`], or for lengths
+    /// with a large prime factor from [`CHIRP_MIN_LEN`] the chirp split (when its inner length
+    /// has four-steps); `None` when `n` is shorter or has neither (the lane then runs whole, on
+    /// one core).
     pub(crate) fn generic(n: usize, inverse: bool) -> Result<Option<Self>> {
+        if n >= CHIRP_MIN_LEN
+            && let Some(m) = bluestein_len(n)
+        {
+            let plans = T::plans();
+            return Ok(match (plans.four_step(m, false)?, plans.four_step(m, true)?) {
+                (Some(forward), Some(inverse_m)) => {
+                    Some(FourStep::Chirp(ChirpSplit::new(n, inverse, forward, inverse_m)))
+                }
+                _ => None,
+            });
+        }
         if n < FOUR_STEP_MIN_LEN {
             return Ok(None);
         }
@@ -105,6 +128,7 @@ impl<T: Float> FourStep<T> {
             match self {
                 FourStep::Blocks(split) => run_blocks(split.as_ref(), src, len_src, load, dst, temp, post),
                 FourStep::Columns(plan) => plan.run(src, len_src, load, dst, temp, post),
+                FourStep::Chirp(plan) => plan.run(src, len_src, load, dst, temp, post),
             }
         }
     }
@@ -112,7 +136,20 @@ impl<T: Float> FourStep<T> {
     /// Elements of the temporary [`run`](Self::run) needs: a lane, and room to start it on a
     /// cache line (where the streaming stores of shardfft's own split can write it).
     pub(crate) fn temp_len(&self) -> usize {
-        self.len() + line_pad::<Complex<T>>()
+        match self {
+            FourStep::Chirp(plan) => plan.temp_len(),
+            _ => self.len() + line_pad::<Complex<T>>(),
+        }
+    }
+
+    /// Whether batches of at least one lane per worker run faster split lane by lane than one
+    /// lane per worker (when short or long enough, see `exec::run_grid`). Not the chirp split:
+    /// it does a lane's Bluestein work plus three passes over `m ≈ 2n` values, so it pays only
+    /// where workers would otherwise idle (a lone 1,000,003-point lane: 13.3–13.6 ms on two
+    /// workers against 19.1–19.7 for the lane's own Bluestein on one, so two such lanes are
+    /// faster one per worker).
+    pub(crate) fn splits_batches(&self) -> bool {
+        !matches!(self, FourStep::Chirp(_))
     }
 
     /// The transform length.
@@ -120,6 +157,7 @@ impl<T: Float> FourStep<T> {
         match self {
             FourStep::Blocks(split) => split.len(),
             FourStep::Columns(plan) => plan.n1 * plan.n2,
+            FourStep::Chirp(plan) => plan.len(),
         }
     }
 }
@@ -461,6 +499,36 @@ mod tests {
                 assert!(
                     e < 4.0 * f32::EPSILON as f64 * (n as f64).log2(),
                     "n={n} len={len_src} inverse={inverse}: {e:e}"
+                );
+            }
+        }
+    }
+
+    /// The chirp split around column splits of its inner length (which have no length
+    /// threshold), and through `generic` from [`CHIRP_MIN_LEN`] where the inner four-steps exist.
+    #[test]
+    fn chirp_split_matches_rustfft_with_padding_truncation_and_post() {
+        fn chirp<T: Float>(n: usize, inverse: bool) -> FourStep<T> {
+            let m = bluestein_len(n).expect("a Bluestein length");
+            let inner = |inv| Arc::new(columns::<T>(m, inv));
+            FourStep::Chirp(ChirpSplit::new(n, inverse, inner(false), inner(true)))
+        }
+        for (n, len_src) in [(5003, 5003), (5003, 4000), (5003, 7001), (2 * 4099, 2 * 4099)] {
+            for inverse in [false, true] {
+                let e64 = error::<f64>(&chirp(n, inverse), len_src, inverse);
+                let e32 = error::<f32>(&chirp(n, inverse), len_src, inverse);
+                assert!(e64 < 1e-14, "f64 n={n} len={len_src} inverse={inverse}: {e64:e}");
+                assert!(e32 < 2e-6, "f32 n={n} len={len_src} inverse={inverse}: {e32:e}");
+            }
+        }
+        let n = 1_000_003;
+        for inverse in [false, true] {
+            if let Some(plan) = FourStep::<f32>::generic(n, inverse).unwrap() {
+                assert!(matches!(plan, FourStep::Chirp(_)) && !plan.splits_batches());
+                let e = error::<f32>(&plan, n, inverse);
+                assert!(
+                    e < 4.0 * f32::EPSILON as f64 * (n as f64).log2(),
+                    "n={n} inverse={inverse}: {e:e}"
                 );
             }
         }

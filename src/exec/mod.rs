@@ -9,6 +9,7 @@
 
 mod blocks;
 mod buffer;
+mod chirp;
 mod fourstep;
 mod halves;
 mod kernel;
@@ -255,6 +256,7 @@ where
     if grid.inner == 1
         && (grid.outer < 2 * threads || lane_bytes >= SPLIT_LANE_BYTES)
         && let Some(plan) = kernel.four_step()?
+        && (grid.outer < threads || plan.splits_batches())
     {
         // SAFETY: forwarded from the caller.
         return unsafe { run_four_step(src, dst, grid, &plan, load, post) };

@@ -41,7 +41,7 @@ const MIN_PRIME_FACTOR: usize = 100;
 ///
 /// The inner length is the shortest multiple of 64 made of 2, 3 and 5 that is at least
 /// 2n − 1 (the length of the linear convolution Bluestein's algorithm computes).
-pub(super) fn inner_len(n: usize) -> Option<usize> {
+pub(crate) fn inner_len(n: usize) -> Option<usize> {
     if n < MIN_LEN || largest_prime_factor(n) <= MIN_PRIME_FACTOR {
         return None;
     }

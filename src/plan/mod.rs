@@ -21,6 +21,7 @@ pub mod native;
 mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
+pub(crate) use bluestein::inner_len as bluestein_len;
 pub use halves::{HalfC2r, HalfR2c};
 pub(crate) use halves::{pair_middle, pair_runs};
 pub use lanes::{BatchR2c, LaneByLane};

@@ -40,7 +40,7 @@ pub struct Case {
 /// Groups of cases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Suite {
-    /// Batched c2c and r2c (into and allocating), a long prime, a 2-D 4096² transform, one long real signal forward and back
+    /// Batched c2c and r2c (into and allocating), a long prime, a 2-D 4096² transform, one long real signal forward and back, one long prime-length signal
     Main,
     /// The cases the peer comparison (bench/peers/peers.py) runs
     Peers,
@@ -123,9 +123,10 @@ impl Case {
                 }
                 cases.push(Case::new(Kind::C2c, 1_000_003, 4));
                 cases.push(Case::new(Kind::Fft2, 4096, 1));
-                // One long real signal, forward and back: split over every core.
+                // One long signal (real, forward and back; of prime length): split over every core.
                 cases.push(Case::new(Kind::R2c, 1 << 22, 1));
                 cases.push(Case::new(Kind::RoundTrip, 1 << 22, 1));
+                cases.push(Case::new(Kind::C2c, 1_000_003, 1));
                 cases
             }
             Suite::Peers => {

@@ -1,10 +1,10 @@
-//! Lone long real lanes (rfft, irfft and their `_into` forms), which run on every core through the half-length four-step, against float64.
+//! Lone long lanes, which run on every core: real ones (rfft, irfft and their `_into` forms) through the half-length four-step, prime-length complex ones through the chirp split; against float64.
 
 mod common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};
-use shardfft::{Complex, Float, irfft, irfft_into, rfft, rfft_into};
+use shardfft::{Complex, Float, Norm, fft, ifft, irfft, irfft_into, rfft, rfft_into};
 
 /// Runs `f` on a pool of two workers, so a lone lane is split over both whatever this
 /// machine's core count.
@@ -79,5 +79,33 @@ fn lone_long_lanes_match_float64_f64() {
     let mut rng = TestRng::new("lone_long_lanes_match_float64_f64");
     for (n, len) in [(1 << 22, 1 << 22), (1 << 21, 2_000_000), (4_800_000, 4_800_001)] {
         check::<f64>(n, len, &mut rng);
+    }
+}
+
+/// A lone complex lane of a prime length (Bluestein's chirp convolution around two four-steps),
+/// forward and inverse, whole, cut and padded, against float64 rustfft.
+#[test]
+fn lone_prime_lanes_match_float64() {
+    let mut rng = TestRng::new("lone_prime_lanes_match_float64");
+    let n = 1_000_003;
+    for len in [n, 999_000, 1_200_001] {
+        let x = rng.complex::<f32>(&[len]);
+        let x64 = resize_axis(&to_c64(&x), 0, n);
+        for (inverse, norm) in [(false, Norm::Backward), (true, Norm::Ortho)] {
+            let want = reference(x64.as_slice().unwrap(), inverse);
+            let f = norm_factor(norm, n, inverse);
+            let want = ArrayD::from_shape_vec(IxDyn(&[n]), want.iter().map(|z| z * f).collect()).unwrap();
+            let got = on_two_workers(|| {
+                if inverse {
+                    ifft(&x, Some(n), -1, norm)
+                } else {
+                    fft(&x, Some(n), -1, norm)
+                }
+            })
+            .unwrap();
+            check_err(rel_l2(&got, &want), bound::<f32>(n), rng.seed, || {
+                format!("n={n} len={len} inverse={inverse}")
+            });
+        }
     }
 }
