@@ -13,7 +13,7 @@ use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::buffer::SyncPtr;
-use super::fourstep::FourStep;
+use super::fourstep::{FourStep, rounded};
 use crate::{Float, Result};
 
 /// Values per parallel chunk of the elementwise passes.
@@ -44,12 +44,6 @@ impl<T: Float> ChirpSplit<T> {
             let (s, c) = (std::f64::consts::PI * r / n as f64).sin_cos();
             Complex::new(c, sign * s)
         };
-        let cast = |w: Complex<f64>| {
-            Complex::new(
-                T::from(w.re).unwrap_or_else(T::zero),
-                T::from(w.im).unwrap_or_else(T::zero),
-            )
-        };
         let chirp64: Vec<Complex<f64>> = (0..n).map(root).collect();
         let mut b = vec![Complex::<f64>::default(); m];
         b[0] = chirp64[0].conj();
@@ -63,8 +57,8 @@ impl<T: Float> ChirpSplit<T> {
             n,
             forward: forward_m,
             inverse: inverse_m,
-            chirp: chirp64.into_iter().map(cast).collect(),
-            spectrum: b.into_iter().map(|v| cast(v * scale)).collect(),
+            chirp: chirp64.into_iter().map(rounded).collect(),
+            spectrum: b.into_iter().map(|v| rounded(v * scale)).collect(),
         }
     }
 

@@ -180,6 +180,14 @@ pub(crate) struct Roots {
     lo: Vec<Complex<f64>>,
 }
 
+/// `w` rounded to `T`.
+pub(crate) fn rounded<T: Float>(w: Complex<f64>) -> Complex<T> {
+    Complex::new(
+        T::from(w.re).unwrap_or_else(T::zero),
+        T::from(w.im).unwrap_or_else(T::zero),
+    )
+}
+
 impl Roots {
     /// The tables for `n` points (forward: `e^(−2πi·m/n)`; inverse: `e^(+2πi·m/n)`).
     pub(crate) fn new(n: usize, inverse: bool) -> Self {
@@ -382,11 +390,7 @@ impl<T: Float> ColumnSplit<T> {
 
     /// `w_n^m` for `m < n`, from the f64 tables, rounded to `T`.
     fn root(&self, m: usize) -> Complex<T> {
-        let w = self.roots.at(m);
-        Complex::new(
-            T::from(w.re).unwrap_or_else(T::zero),
-            T::from(w.im).unwrap_or_else(T::zero),
-        )
+        rounded(self.roots.at(m))
     }
 
     /// Multiplies `row[k2]` by `w_n^(j1·k2)`.

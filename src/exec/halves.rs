@@ -15,7 +15,7 @@ use num_complex::Complex;
 use rayon::prelude::*;
 
 use super::buffer::SyncPtr;
-use super::fourstep::{FourStep, Roots};
+use super::fourstep::{FourStep, Roots, rounded};
 use super::{Grid, same_type};
 use crate::plan::{pair_middle, pair_runs};
 use crate::{Error, Float, Result};
@@ -42,7 +42,7 @@ impl<T: Float> HalfFourStep<T> {
         let roots = Roots::new(2 * half.len(), inverse);
         let factor = if inverse { -1.0 } else { 0.5 };
         let near = (0..BLOCK)
-            .map(|i| cast(roots.at(i % (2 * half.len())) * factor))
+            .map(|i| rounded(roots.at(i % (2 * half.len())) * factor))
             .collect();
         HalfFourStep {
             half,
@@ -79,7 +79,7 @@ impl<T: Float> HalfFourStep<T> {
     /// (about 1 ulp more error than an exact table; an f64 product per bin took longer than
     /// the pairing itself).
     fn twiddles(&self, first: usize, out: &mut [Complex<T>]) {
-        let far = cast(self.roots.at(first));
+        let far = rounded(self.roots.at(first));
         for (w, &near) in out.iter_mut().zip(&self.near) {
             *w = near * far;
         }
@@ -140,14 +140,6 @@ impl<T: Float> HalfFourStep<T> {
             unsafe { out.get().add(k).write(middle[0]) };
         }
     }
-}
-
-/// `w` rounded to `T`.
-fn cast<T: Float>(w: Complex<f64>) -> Complex<T> {
-    Complex::new(
-        T::from(w.re).unwrap_or_else(T::zero),
-        T::from(w.im).unwrap_or_else(T::zero),
-    )
 }
 
 /// Every lane of a contiguous grid of a real kernel, one after the other, each on every core
