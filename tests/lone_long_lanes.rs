@@ -62,13 +62,15 @@ where
 #[test]
 fn lone_long_lanes_match_float64_f32() {
     let mut rng = TestRng::new("lone_long_lanes_match_float64_f32");
-    // Powers of two and a length of 2, 3 and 5; whole, cut, padded (odd lengths too: an odd
-    // lane shorter than n runs on the per-lane kernel).
+    // Powers of two, a length of 2, 3 and 5, and twice a prime (its half-length transform is
+    // the chirp split); whole, cut, padded (odd lengths too: an odd lane shorter than n runs on
+    // the per-lane kernel).
     for (n, len) in [
         (1 << 22, 1 << 22),
         (1 << 21, 1_500_001),
         (1 << 21, 3_000_001),
         (2_400_000, 2_400_000),
+        (2_000_006, 2_000_006),
     ] {
         check::<f32>(n, len, &mut rng);
     }
