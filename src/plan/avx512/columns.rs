@@ -41,8 +41,11 @@ impl Columns {
     /// sets. What pointed here: dense, 1920-point columns (no power-of-two strides) ran 1.4×
     /// faster per flop than 2048-point ones. On the Zen 4 VM (2026-12-07) axis 0 of 4096 × 1024
     /// took 5.4–6.2 ms against 5.8–6.6 dense (7 of 10 alternations faster), one 2048-point slab
-    /// 16 against 23 µs. The two-halves split timed alike either way (and alike again with its
-    /// gather and results padded too), so it keeps dense slabs.
+    /// 16 against 23 µs. The two-halves split (`split.rs`) runs padded slabs too: timed in one
+    /// process against dense slabs with the slab stride it had before (2026-12-07, varied
+    /// values, medians of 11, eight alternations), one 2^22-point lane on two cores 6.9–7.4 ms
+    /// against 7.4–7.8 (8 of 8 faster), 2^20-point lanes one per core 4.31–4.33 against
+    /// 4.40–4.48 ms per lane; an earlier trial had timed them alike.
     pub(super) fn padded(len: usize, sign: f64) -> Option<Self> {
         Some(Columns {
             between: Layout::padded::<__m512>(),

@@ -91,8 +91,8 @@ impl Split {
         Some(Split {
             rows,
             cols,
-            by_rows: Columns::new(rows, sign)?,
-            by_cols: Columns::new(cols, sign)?,
+            by_rows: Columns::padded(rows, sign)?,
+            by_cols: Columns::padded(cols, sign)?,
             near,
             far,
             stream: n >= STREAM_MIN_LEN,
@@ -112,9 +112,9 @@ impl Split {
         2 * self.slab() + 32
     }
 
-    /// Complex values of one slab.
+    /// Complex values of one slab: the longer columns' buffer, padded between passes.
     fn slab(&self) -> usize {
-        LANES * self.rows.max(self.cols)
+        self.by_rows.buffer_len().max(self.by_cols.buffer_len())
     }
 
     /// Phase 1's and phase 2's block counts.
