@@ -19,7 +19,7 @@ use rustfft::{Direction, Fft, FftDirection, Length};
 use shardfft::Complex;
 use shardfft::plan::{
     Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512Fft64, Avx512R2c, Avx512SlabFft, BatchR2c,
-    SLAB_COLUMNS, SlabFft,
+    SLAB_COLUMNS, SlabFft, TileRows,
 };
 
 type C32 = Complex<f32>;
@@ -475,6 +475,88 @@ fn slab_kernel_matches_the_dft_with_any_slab_count() {
     worst.print("native_kernels");
 }
 
+/// The slab kernel's gather (the first pass run as the rows arrive, where that pass is radix 8
+/// and others follow) gives the values of gathering the slabs first and running them, bit for
+/// bit, at every slab count; where the first pass is not radix 8, or is the only one, it
+/// declines and leaves the slabs alone. Rows past the source's read as zeros.
+#[test]
+fn slab_gather_runs_the_first_pass_as_the_rows_arrive() {
+    if !has_avx512() {
+        return;
+    }
+    /// `rows` rows of `width` values (the rest zeros), row-major, counting the prefetches.
+    struct Rows {
+        values: Vec<C32>,
+        rows: usize,
+        width: usize,
+        prefetched: std::cell::Cell<usize>,
+    }
+    impl TileRows<f32> for Rows {
+        fn read<'a>(&'a self, r: usize, run: &'a mut [C32]) -> &'a [C32] {
+            assert_eq!(run.len(), self.width);
+            match self.values.get(r * self.width..(r + 1) * self.width) {
+                Some(row) if r < self.rows => run.copy_from_slice(row),
+                _ => run.fill(C32::default()),
+            }
+            run
+        }
+        fn prefetch(&self, _r: usize) {
+            self.prefetched.set(self.prefetched.get() + 1);
+        }
+    }
+    let mut rng = TestRng::new("native slab gather");
+    let c = SLAB_COLUMNS;
+    for (n, fused) in [
+        (8, false),
+        (24, false),
+        (40, false),
+        (64, true),
+        (512, true),
+        (1024, true),
+        (4096, true),
+    ] {
+        for count in [1, 3, 8] {
+            for inverse in [false, true] {
+                let fft = Avx512SlabFft::new(n, inverse).expect("planned");
+                let stride = fft.slab_stride();
+                let rows = if count == 3 { n - n / 4 } else { n };
+                let width = count * c;
+                let values: Vec<C32> = (0..rows * width).map(|_| to32(&[rng.cnormal()])[0]).collect();
+                let source = Rows {
+                    values,
+                    rows,
+                    width,
+                    prefetched: 0.into(),
+                };
+                let mut gathered = vec![C32::new(f32::NAN, 3.0); (count + 1) * stride];
+                let mut homes = vec![usize::MAX; count];
+                let ran = fft.gather_run(&source, &mut gathered, &mut homes);
+                assert_eq!(ran, fused, "n={n}: whether the gather runs the first pass");
+                if !ran {
+                    assert!(homes.iter().all(|&h| h == usize::MAX) && gathered.iter().all(|v| v.re.is_nan()));
+                    continue;
+                }
+                assert_eq!(source.prefetched.get(), 8 * n / 8, "n={n}: one prefetch per row read");
+                let mut slabs = vec![C32::new(f32::NAN, 3.0); (count + 1) * stride];
+                for g in 0..count {
+                    for r in 0..n {
+                        let mut run = vec![C32::default(); width];
+                        let row = source.read(r, &mut run).to_vec();
+                        slabs[g * stride + r * c..][..c].copy_from_slice(&row[g * c..][..c]);
+                    }
+                }
+                let mut want_homes = vec![usize::MAX; count];
+                fft.run(&mut slabs, &mut want_homes);
+                for g in 0..count {
+                    let got = &gathered[homes[g]..homes[g] + n * c];
+                    let want = &slabs[want_homes[g]..want_homes[g] + n * c];
+                    assert!(got == want, "n={n} slabs={count} inverse={inverse}: slab {g} differs");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 #[should_panic(expected = "fewer than 2 slabs and a spare")]
 fn slab_kernel_refuses_too_small_a_work_buffer() {
@@ -574,8 +656,9 @@ fn long_lanes_agree_whether_or_not_their_buffers_are_aligned() {
         return;
     }
     let mut rng = TestRng::new("long lanes aligned");
-    for n in [1 << 20, 1536 * 1024] {
-        let inverse = n == 1 << 20;
+    // 3·2^20 splits as 1536 × 2048: its first pass (radix 3) runs after the gather, not in it.
+    for n in [1 << 20, 1536 * 1024, 3 << 20] {
+        let inverse = n != 1536 * 1024;
         let fft = Avx512Fft::new(n, direction(inverse)).expect("planned");
         let x64: Vec<C64> = (0..n).map(|_| rng.cnormal()).collect();
         let want = reference(&x64, inverse);

@@ -25,7 +25,7 @@ pub(crate) use bluestein::inner_len as bluestein_len;
 pub use halves::{HalfC2r, HalfR2c};
 pub(crate) use halves::{pair_middle, pair_runs};
 pub use lanes::{BatchR2c, LaneByLane};
-pub use slab_fft::{SLAB_COLUMNS, SlabFft};
+pub use slab_fft::{SLAB_COLUMNS, SlabFft, TileRows};
 
 #[cfg(target_arch = "x86_64")]
 pub use avx512::{Avx512BatchFft, Avx512BatchR2c, Avx512C2r, Avx512Fft, Avx512Fft64, Avx512R2c, Avx512SlabFft};

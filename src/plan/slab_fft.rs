@@ -43,4 +43,50 @@ pub trait SlabFft<T>: Send + Sync {
     ///
     /// Panics if `slabs` holds fewer than `homes.len() + 1` slabs.
     fn run(&self, slabs: &mut [Complex<T>], homes: &mut [usize]);
+
+    /// Reads a tile's `n` rows from `rows` into the first `homes.len()` slabs and transforms
+    /// them as [`run`](Self::run) does, running the first pass as the rows arrive, if this
+    /// plan can; returns `false`, having done nothing, if it cannot (the caller then gathers
+    /// the slabs itself and calls [`run`](Self::run)). The default cannot.
+    fn gather_run(&self, rows: &dyn TileRows<T>, slabs: &mut [Complex<T>], homes: &mut [usize]) -> bool {
+        let _ = (rows, slabs, homes);
+        false
+    }
+}
+
+/// Where [`SlabFft::gather_run`] reads a tile's rows: row `r` holds the tile's columns'
+/// values `r`, [`SLAB_COLUMNS`] per slab, the slabs side by side.
+///
+/// ```
+/// use shardfft::plan::{native, TileRows, SLAB_COLUMNS};
+/// use shardfft::Complex;
+///
+/// /// Two slabs of 64 rows, every column holding 1 at row 0 and 0 elsewhere.
+/// struct Impulses;
+/// impl TileRows<f32> for Impulses {
+///     fn read<'a>(&'a self, r: usize, run: &'a mut [Complex<f32>]) -> &'a [Complex<f32>] {
+///         run.fill(Complex::new(if r == 0 { 1.0 } else { 0.0 }, 0.0));
+///         run
+///     }
+///     fn prefetch(&self, _r: usize) {}
+/// }
+///
+/// if let Some(fft) = native::slabs(64, false) {
+///     let mut slabs = vec![Complex::new(0.0f32, 0.0); 3 * fft.slab_stride()];
+///     let mut homes = [0; 2];
+///     if fft.gather_run(&Impulses, &mut slabs, &mut homes) {
+///         // the DFT of an impulse at 0 is 1 in every bin
+///         for home in homes {
+///             assert!((slabs[home + 9 * SLAB_COLUMNS + 3] - Complex::new(1.0, 0.0)).norm() < 1e-6);
+///         }
+///     }
+/// }
+/// ```
+pub trait TileRows<T> {
+    /// Row `r` (below the column length) of the tile: `run.len()` values, written into `run`
+    /// (zeros past the rows the source has).
+    fn read<'a>(&'a self, r: usize, run: &'a mut [Complex<T>]) -> &'a [Complex<T>];
+    /// A hint that row `r` will be read soon; rows from the column length on are the next
+    /// tile's (`r − n`).
+    fn prefetch(&self, r: usize);
 }

@@ -193,6 +193,51 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
     }
 }
 
+/// The first radix-8 pass of `wide` slabs' columns (`l` points, stride one vector), read
+/// straight from the rows it combines: `rows[r]` holds row `p + r·l/8` of the `wide` slabs
+/// side by side (one vector per slab), and slab `w` (at `w·stride` floats of `slabs`) gets
+/// rows `8p..8p + 8` of the pass's output in `layout`. `twiddles` is the pass's table (as
+/// [`strided`] takes it).
+///
+/// # Safety
+/// AVX-512F; each `rows[r]` valid for `16·wide` floats; `slabs` for `wide` slabs of `l` rows
+/// in `layout` at `stride` floats apart; `p < l/8`.
+#[target_feature(enable = "avx512f")]
+pub(super) unsafe fn radix8_rows_into_slabs<const INV: bool>(
+    rows: &[*const f32; 8],
+    wide: usize,
+    p: usize,
+    twiddles: &[f32],
+    slabs: *mut f32,
+    stride: usize,
+    layout: Layout,
+) {
+    // SAFETY: the caller's contract; `twiddles` holds 7 values for each p < l/8.
+    unsafe {
+        let tw = twiddles.as_ptr().add(2 * 7 * p);
+        let mut w = [(_mm512_setzero_ps(), _mm512_setzero_ps()); 8];
+        for (k, wk) in w.iter_mut().enumerate().skip(1) {
+            *wk = (_mm512_set1_ps(*tw.add(2 * k - 2)), _mm512_set1_ps(*tw.add(2 * k - 1)));
+        }
+        for slab in 0..wide {
+            let mut a = [_mm512_setzero_ps(); 8];
+            for (r, ar) in a.iter_mut().enumerate() {
+                *ar = _mm512_loadu_ps(rows[r].add(16 * slab));
+            }
+            dft8::<__m512, INV>(&mut a);
+            let to = slabs.add(slab * stride);
+            for (k, &ak) in a.iter().enumerate() {
+                let v = if k == 0 {
+                    ak
+                } else {
+                    <__m512 as Vector>::cmul(ak, w[k].0, w[k].1)
+                };
+                _mm512_storeu_ps(to.add(2 * layout.at::<__m512>(LANES * (8 * p + k))), v);
+            }
+        }
+    }
+}
+
 /// Where value `c` of a pass's input or output lies in its buffer: at `c` (dense), or with one
 /// spare vector after every 4 KiB of values (padded), so that values a power-of-two multiple of
 /// 4 KiB apart, which a pass's butterfly reads and writes together, fall in different L1 sets

@@ -4,7 +4,8 @@
 //! With `j = j1 + L·j2` and `k = k1 + S·k2` (`j1, k2 < L`, `j2, k1 < S`),
 //! `X[k1 + S·k2] = Σ_j1 w_L^{j1·k2} · w_n^{j1·k1} · Σ_j2 w_S^{j2·k1} · x[j1 + L·j2]`:
 //!
-//! 1. for eight neighbouring `j1` at a time: gather their `S` rows (one 64-byte load each), run
+//! 1. for eight neighbouring `j1` at a time: gather their `S` rows (one 64-byte load each),
+//!    running the first radix-8 pass as they arrive ([`Columns::gather_run`]), run the rest of
 //!    the `S`-point transform of the eight columns with the strided passes (vectorized across
 //!    the columns), multiply by `w_n^{j1·k1}`, and store row `k1` of the temporary
 //!    (`tmp[k1·L + j1]`, 64 bytes per store);
@@ -16,7 +17,7 @@ use std::arch::x86_64::*;
 
 use num_complex::Complex;
 
-use super::columns::Columns;
+use super::columns::{AHEAD, Columns};
 use super::passes::{LANES, cmul_interleaved, transpose8};
 use super::{root, strided_radices};
 use crate::alloc::CACHE_LINE;
@@ -41,13 +42,6 @@ pub(super) struct Split {
 /// Slabs of eight columns a block moves together, so each row access is a run of
 /// `64·WIDE` bytes.
 const WIDE: usize = 8;
-
-/// How many rows ahead phase 1 prefetches (into L2: [`prefetch_run`](crate::exec::prefetch_run)
-/// says why and what it measured; 64 and 128 rows timed alike, both ahead of 16. Prefetching
-/// the next block's rows instead, a whole block ahead, let them be evicted again once a block
-/// outgrew L2, at 2^21 points and up; spreading them over the block's passes gained nothing on
-/// two cores).
-const AHEAD: usize = 64;
 
 /// Lone lanes from which the split is offered to the four-step, to run its blocks on every
 /// core (the planner then times it against the lane whole on one core).
@@ -151,29 +145,29 @@ impl Split {
         let (s, l) = (self.rows, self.cols);
         let stride = self.stride();
         let j1 = LANES * WIDE * block;
-        let mut run = [Complex::<f32>::default(); LANES * WIDE];
         // SAFETY: rows j2 < S of columns j1..j1+8·WIDE lie inside the lane (S·L values); each
         // slab holds 8·S values; `near` holds S vectors and `far` L/8·S values.
         unsafe {
-            for j2 in 0..s {
-                // The block's row `AHEAD` rows on (past the last, the next block's first
-                // rows): the hardware prefetchers do not follow S streams this far apart.
-                let (ahead_row, ahead_col) = if j2 + AHEAD < s {
-                    (j2 + AHEAD, j1)
-                } else {
-                    (j2 + AHEAD - s, j1 + LANES * WIDE)
-                };
-                if ahead_col < l {
-                    lane.prefetch(ahead_col + l * ahead_row, LANES * WIDE);
-                }
-                let row = lane.read(j1 + l * j2, &mut run).as_ptr() as *const f32;
-                for w in 0..WIDE {
-                    let v = _mm512_loadu_ps(row.add(2 * LANES * w));
-                    _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * j2), v);
-                }
-            }
             let mut homes = [0; WIDE];
-            self.by_rows.run_slabs(slabs, stride, &mut homes);
+            let mut run = [Complex::<f32>::default(); LANES * WIDE];
+            let read = |row: usize, run: &mut [Complex<f32>]| lane.read(j1 + l * row, run).as_ptr() as *const f32;
+            // Rows past the last are the next block's.
+            let prefetch = |row: usize| match row.checked_sub(s) {
+                None => lane.prefetch(j1 + l * row, LANES * WIDE),
+                Some(next) if j1 + LANES * WIDE < l => lane.prefetch(j1 + LANES * WIDE + l * next, LANES * WIDE),
+                Some(_) => {}
+            };
+            if !self.by_rows.gather_run(slabs, stride, &mut homes, &read, &prefetch) {
+                for j2 in 0..s {
+                    prefetch(j2 + AHEAD);
+                    let row = read(j2, &mut run);
+                    for w in 0..WIDE {
+                        let v = _mm512_loadu_ps(row.add(2 * LANES * w));
+                        _mm512_storeu_ps(slabs.add(w * stride + 2 * LANES * j2), v);
+                    }
+                }
+                self.by_rows.run_slabs(slabs, stride, &mut homes);
+            }
             // Every store below starts a multiple of 64 values into `tmp`.
             let stream = self.stream && (tmp as usize).is_multiple_of(CACHE_LINE);
             for k1 in 0..s {
