@@ -224,6 +224,20 @@ impl Avx512SlabFft {
     }
 }
 
+impl Avx512SlabFft {
+    /// The slab stride, once `slabs` is checked to hold `homes.len()` slabs and the spare.
+    fn checked_stride(&self, slabs: &[Complex<f32>], homes: &[usize]) -> usize {
+        let stride = self.slab_stride();
+        assert!(
+            slabs.len() >= (homes.len() + 1) * stride,
+            "Avx512SlabFft: {} values hold fewer than {} slabs and a spare",
+            slabs.len(),
+            homes.len()
+        );
+        stride
+    }
+}
+
 impl SlabFft<f32> for Avx512SlabFft {
     fn len(&self) -> usize {
         self.columns.len
@@ -236,13 +250,7 @@ impl SlabFft<f32> for Avx512SlabFft {
     }
 
     fn run(&self, slabs: &mut [Complex<f32>], homes: &mut [usize]) {
-        let stride = self.slab_stride();
-        assert!(
-            slabs.len() >= (homes.len() + 1) * stride,
-            "Avx512SlabFft: {} values hold fewer than {} slabs and a spare",
-            slabs.len(),
-            homes.len()
-        );
+        let stride = self.checked_stride(slabs, homes);
         // SAFETY: the slabs and the spare lie inside `slabs` (checked); AVX-512F was detected
         // when the plan was made.
         unsafe {
@@ -253,13 +261,7 @@ impl SlabFft<f32> for Avx512SlabFft {
     }
 
     fn gather_run(&self, rows: &dyn TileRows<f32>, slabs: &mut [Complex<f32>], homes: &mut [usize]) -> bool {
-        let stride = self.slab_stride();
-        assert!(
-            slabs.len() >= (homes.len() + 1) * stride,
-            "Avx512SlabFft: {} values hold fewer than {} slabs and a spare",
-            slabs.len(),
-            homes.len()
-        );
+        let stride = self.checked_stride(slabs, homes);
         let read = |row: usize, run: &mut [Complex<f32>]| rows.read(row, run).as_ptr() as *const f32;
         // SAFETY: the slabs and the spare lie inside `slabs` (checked); each row read is
         // 8 values per slab; AVX-512F was detected when the plan was made.
