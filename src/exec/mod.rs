@@ -288,7 +288,7 @@ where
         let cols = match &slab_plan {
             Some((plan, _)) => {
                 let out_bytes = grid.outer * plan.len() * grid.inner * std::mem::size_of::<Complex<T>>();
-                SLAB_COLUMNS * slabs::slabs_per_tile(plan.as_ref(), STRIDED_TILE_BYTES, out_bytes)
+                SLAB_COLUMNS * slabs::slabs_per_tile(plan.as_ref(), out_bytes)
             }
             None => (STRIDED_TILE_BYTES / lane_bytes).clamp(MIN_TILE_COLS, MAX_TILE_COLS),
         }

@@ -31,13 +31,23 @@ const AHEAD: usize = 64;
 /// 6.1–6.3 and 16384 × 256 10.6 vs 7.5 (2048² alike).
 pub(super) const WIDE_TILE_MIN_BYTES: usize = 64 << 20;
 
+/// Bytes of slabs a tile below [`WIDE_TILE_MIN_BYTES`] gathers: a little more than the L2
+/// of 1 MiB. Since the first pass runs during the gather ([`SlabFft::gather_run`]), a block a
+/// quarter past L2 pays less for it than shorter row runs cost; timed on the Zen 4 VM
+/// (2026-12-07, busy host, alternating in one process, medians of 15) against as many slabs
+/// as fit in 1 MiB, axis 0 of 4096 × 1024 (4 slabs against 3) 4.9–5.8 ms against 5.6–6.3 in
+/// four runs, 8192 × 512 (2 against 1) 6.4–6.5 against 8.4–9.1, 2048 × 2048 (8 against 7)
+/// 4.6–5.8 against 5.0–6.2; but 16384 × 256 with 2 slabs of 1 MiB against 1: 7.4–8.6
+/// against 7.3–8.0, hence a quarter past L2 and not twice it.
+const TILE_SLAB_BYTES: usize = 5 << 18;
+
 /// Slabs per tile: [`MAX_SLABS`] for outputs of [`WIDE_TILE_MIN_BYTES`] and more, otherwise
-/// as many as fit in `bytes` (at least one, at most [`MAX_SLABS`]).
-pub(super) fn slabs_per_tile<T: Float>(plan: &dyn SlabFft<T>, bytes: usize, out_bytes: usize) -> usize {
+/// as many as fit in [`TILE_SLAB_BYTES`] (at least one, at most [`MAX_SLABS`]).
+pub(super) fn slabs_per_tile<T: Float>(plan: &dyn SlabFft<T>, out_bytes: usize) -> usize {
     if out_bytes >= WIDE_TILE_MIN_BYTES {
         return MAX_SLABS;
     }
-    (bytes / (plan.slab_stride() * std::mem::size_of::<Complex<T>>())).clamp(1, MAX_SLABS)
+    (TILE_SLAB_BYTES / (plan.slab_stride() * std::mem::size_of::<Complex<T>>())).clamp(1, MAX_SLABS)
 }
 
 /// Complex values of work space a tile of `slabs` slabs needs: the slabs and the spare.
