@@ -107,9 +107,7 @@ pub(super) unsafe fn run_slab_tile<T, A, L, P>(
     if !plan.gather_run(&rows, work, homes) {
         for r in 0..copy {
             rows.prefetch(r + AHEAD);
-            // SAFETY: row `r`'s columns `col..col + width` of this block lie inside the source.
-            let from = unsafe { std::slice::from_raw_parts(src.0.add(base_in + r * grid.inner), width) };
-            for (g, values) in from.chunks_exact(C).enumerate() {
+            for (g, values) in rows.source_row(r).chunks_exact(C).enumerate() {
                 let to = &mut work[g * stride + r * C..][..C];
                 for (w, &x) in to.iter_mut().zip(values) {
                     *w = load(x);
@@ -166,6 +164,16 @@ struct TileSource<'a, A, L> {
     load: &'a L,
 }
 
+impl<A, L> TileSource<'_, A, L> {
+    /// Row `r` (below `rows`) of the tile's columns in the source, before `load`.
+    fn source_row(&self, r: usize) -> &[A] {
+        debug_assert!(r < self.rows);
+        // SAFETY: row `r`'s columns of this tile lie inside the source (the caller's contract
+        // on `run_slab_tile`, which builds this source).
+        unsafe { std::slice::from_raw_parts(self.src.0.add(self.base + r * self.inner), self.width) }
+    }
+}
+
 impl<T, A, L> TileRows<T> for TileSource<'_, A, L>
 where
     T: Float,
@@ -175,10 +183,7 @@ where
     fn read<'a>(&'a self, r: usize, run: &'a mut [Complex<T>]) -> &'a [Complex<T>] {
         let run = &mut run[..self.width];
         if r < self.rows {
-            // SAFETY: row `r`'s columns of this tile lie inside the source (the caller's
-            // contract on `run_slab_tile`).
-            let from = unsafe { std::slice::from_raw_parts(self.src.0.add(self.base + r * self.inner), self.width) };
-            for (v, &x) in run.iter_mut().zip(from) {
+            for (v, &x) in run.iter_mut().zip(self.source_row(r)) {
                 *v = (self.load)(x);
             }
         } else {
