@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::plan::ReadOnlyR2c;
 use num_complex::Complex;
 use realfft::{ComplexToReal, RealToComplex};
 use rustfft::Fft;
@@ -26,7 +27,7 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     fn native_complex(n: usize, inverse: bool) -> Option<Arc<dyn Fft<Self>>>;
     /// shardfft's own real-to-complex kernel of length `n` for this type, if it has one.
     #[doc(hidden)]
-    fn native_r2c(_n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
+    fn native_r2c(_n: usize) -> Option<Arc<dyn ReadOnlyR2c<Self>>> {
         None
     }
     /// shardfft's own complex-to-real kernel of length `n` for this type, if it has one.
@@ -69,7 +70,7 @@ macro_rules! float_impl {
                 $complex(n, inverse)
             }
             $(
-                fn native_r2c(n: usize) -> Option<Arc<dyn RealToComplex<Self>>> {
+                fn native_r2c(n: usize) -> Option<Arc<dyn ReadOnlyR2c<Self>>> {
                     crate::plan::$native::r2c(n)
                 }
                 fn native_c2r(n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {

@@ -25,6 +25,12 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     fn scratch_len(&self) -> usize;
     /// Transforms `input.len() / in_len` lanes into `output`; `input` is clobbered.
     fn apply(&self, input: &mut [Self::In], output: &mut [Self::Out], scratch: &mut [Complex<T>]);
+    /// [`apply`](Self::apply) on lanes read without being written (the caller's own, when the
+    /// executor reads them as they are); `false`, with nothing done, for kernels that need
+    /// their input writable.
+    fn apply_from(&self, _input: &[Self::In], _output: &mut [Self::Out], _scratch: &mut [Complex<T>]) -> bool {
+        false
+    }
     /// Whether [`apply_inplace`](Self::apply_inplace) works: `In == Out` and equal lane lengths.
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
@@ -68,9 +74,16 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
         self.0
             .get_outofplace_scratch_len()
             .max(self.0.get_inplace_scratch_len())
+            .max(self.0.get_immutable_scratch_len())
     }
     fn apply(&self, input: &mut [Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         self.0.process_outofplace_with_scratch(input, output, scratch);
+    }
+    fn apply_from(&self, input: &[Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> bool {
+        let need = self.0.get_immutable_scratch_len();
+        self.0
+            .process_immutable_with_scratch(input, output, &mut scratch[..need]);
+        true
     }
     const IN_PLACE: bool = true;
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
@@ -105,6 +118,9 @@ impl<T: Float> LaneKernel<T> for R2c<T> {
     }
     fn apply(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         self.0.process_lanes(input, output, scratch);
+    }
+    fn apply_from(&self, input: &[T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> bool {
+        self.0.process_lanes_from(input, output, scratch)
     }
     fn lanes_per_call(&self) -> usize {
         self.0.lanes_per_call()

@@ -18,6 +18,7 @@ use realfft::{ComplexToReal, FftError, RealToComplex};
 use rustfft::Fft;
 
 use crate::Float;
+use crate::plan::ReadOnlyR2c;
 
 /// Bins per block of the pairing pass.
 const BLOCK: usize = 16;
@@ -130,9 +131,15 @@ impl<T: Float> Halves<T> {
 }
 
 /// `x` seen as `x.len() / 2` complex values.
-fn as_complex<T: Float>(x: &mut [T]) -> &mut [Complex<T>] {
+pub(crate) fn as_complex<T: Float>(x: &mut [T]) -> &mut [Complex<T>] {
     // SAFETY: `Complex<T>` is `repr(C)` of two `T` (alignment of `T`, size twice `T`'s).
     unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr() as *mut Complex<T>, x.len() / 2) }
+}
+
+/// `x`, read only, seen as `x.len() / 2` complex values.
+pub(crate) fn as_complex_ref<T: Float>(x: &[T]) -> &[Complex<T>] {
+    // SAFETY: as in `as_complex`.
+    unsafe { std::slice::from_raw_parts(x.as_ptr() as *const Complex<T>, x.len() / 2) }
 }
 
 /// The buffer-length checks both directions make, with realfft's errors: `input` and
@@ -219,22 +226,11 @@ impl<T: Float> RealToComplex<T> for HalfR2c<T> {
         output: &mut [Complex<T>],
         scratch: &mut [Complex<T>],
     ) -> Result<(), FftError> {
-        let halves = &self.0;
-        let (len, h) = (halves.len, halves.len / 2);
-        let need = halves.scratch_len();
-        check((input.len(), len), (output.len(), h + 1), (scratch.len(), need))?;
-        halves
-            .fft
-            .process_outofplace_with_scratch(as_complex(input), &mut output[..h], &mut scratch[..need]);
-        let z0 = output[0];
-        output[0] = Complex::new(z0.re + z0.im, T::zero());
-        output[h] = Complex::new(z0.re - z0.im, T::zero());
-        pair_bins(output, 1, &halves.twiddles, halves.scale);
-        Ok(())
+        self.process_from(input, output, scratch)
     }
 
     fn get_scratch_len(&self) -> usize {
-        self.0.scratch_len()
+        self.0.fft.get_immutable_scratch_len()
     }
 
     fn len(&self) -> usize {
@@ -251,6 +247,23 @@ impl<T: Float> RealToComplex<T> for HalfR2c<T> {
 
     fn make_scratch_vec(&self) -> Vec<Complex<T>> {
         vec![Complex::default(); self.get_scratch_len()]
+    }
+}
+
+impl<T: Float> ReadOnlyR2c<T> for HalfR2c<T> {
+    fn process_from(&self, input: &[T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> Result<(), FftError> {
+        let halves = &self.0;
+        let (len, h) = (halves.len, halves.len / 2);
+        let need = self.get_scratch_len();
+        check((input.len(), len), (output.len(), h + 1), (scratch.len(), need))?;
+        halves
+            .fft
+            .process_immutable_with_scratch(as_complex_ref(input), &mut output[..h], &mut scratch[..need]);
+        let z0 = output[0];
+        output[0] = Complex::new(z0.re + z0.im, T::zero());
+        output[h] = Complex::new(z0.re - z0.im, T::zero());
+        pair_bins(output, 1, &halves.twiddles, halves.scale);
+        Ok(())
     }
 }
 

@@ -264,18 +264,11 @@ pub(crate) fn faster_complex<T: Float>(
 }
 
 /// The faster here of two real-to-complex plans of one length.
-pub(crate) fn faster_r2c<T: Float>(
-    first: Arc<dyn RealToComplex<T>>,
-    second: Arc<dyn RealToComplex<T>>,
-) -> Arc<dyn RealToComplex<T>> {
+pub(crate) fn faster_r2c<T: Float, P: RealToComplex<T> + ?Sized>(first: Arc<P>, second: Arc<P>) -> Arc<P> {
     let (n, scratch) = (first.len(), first.get_scratch_len().max(second.get_scratch_len()));
-    faster_real(
-        first,
-        second,
-        n,
-        scratch,
-        |plan: &(dyn RealToComplex<T> + 'static), reals, bins, s| plan.process_with_scratch(reals, bins, s).is_ok(),
-    )
+    faster_real(first, second, n, scratch, |plan: &P, reals, bins, s| {
+        plan.process_with_scratch(reals, bins, s).is_ok()
+    })
 }
 
 /// The faster here of two batch real-to-complex plans of one length, timed on calls of the

@@ -24,7 +24,7 @@ pub use block_split::{BlockSplit, LaneReader};
 pub(crate) use bluestein::inner_len as bluestein_len;
 pub use halves::{HalfC2r, HalfR2c};
 pub(crate) use halves::{pair_middle, pair_runs};
-pub use lanes::{BatchR2c, LaneByLane};
+pub use lanes::{BatchR2c, LaneByLane, ReadOnlyLanes, ReadOnlyR2c};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft, TileRows};
 
 #[cfg(target_arch = "x86_64")]
@@ -36,6 +36,8 @@ struct Planners<T: Float> {
     real: RealFftPlanner<T>,
     c2c: HashMap<(usize, bool), Arc<dyn Fft<T>>>,
     r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
+    /// The plans of `r2c` that read their input without writing it (all but realfft's).
+    r2c_read_only: HashMap<usize, Arc<dyn ReadOnlyR2c<T>>>,
     r2c_lanes: HashMap<usize, Arc<dyn BatchR2c<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
     four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
@@ -102,6 +104,7 @@ impl<T: Float> PlanCache<T> {
                 real: RealFftPlanner::new(),
                 c2c: HashMap::new(),
                 r2c: HashMap::new(),
+                r2c_read_only: HashMap::new(),
                 r2c_lanes: HashMap::new(),
                 c2r: HashMap::new(),
                 four_step: HashMap::new(),
@@ -143,15 +146,27 @@ impl<T: Float> PlanCache<T> {
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled; shardfft's own
     /// kernel, if it has one, only where it times faster here than the generic plan.
     pub fn r2c(&self, n: usize) -> Result<Arc<dyn RealToComplex<T>>> {
-        let Planners { complex, real, r2c, .. } = &mut *self.lock();
+        let Planners {
+            complex,
+            real,
+            r2c,
+            r2c_read_only,
+            ..
+        } = &mut *self.lock();
         cached::<_, _, T>(r2c, n, n, || {
-            let generic = HalfR2c::new(n, complex.plan_fft_forward(n / 2))
-                .map(|half| Arc::new(half) as Arc<dyn RealToComplex<T>>)
-                .unwrap_or_else(|| real.plan_fft_forward(n));
-            match T::native_r2c(n) {
-                Some(native) => measure::faster_r2c(native, generic),
-                None => generic,
-            }
+            // Even lengths have a plan that reads its input without writing it (shardfft's
+            // kernel, or rustfft's of the half length); odd ones get realfft's.
+            let half =
+                HalfR2c::new(n, complex.plan_fft_forward(n / 2)).map(|half| Arc::new(half) as Arc<dyn ReadOnlyR2c<T>>);
+            let read_only = match (T::native_r2c(n), half) {
+                (Some(native), Some(half)) => measure::faster_r2c(native, half),
+                (native, half) => match native.or(half) {
+                    Some(plan) => plan,
+                    None => return real.plan_fft_forward(n),
+                },
+            };
+            r2c_read_only.insert(n, read_only.clone());
+            read_only
         })
     }
 
@@ -170,7 +185,11 @@ impl<T: Float> PlanCache<T> {
         }
         // Built unlocked: it plans the per-lane kernel through this cache.
         let single = self.r2c(n)?;
-        let lane_by_lane: Arc<dyn BatchR2c<T>> = Arc::new(LaneByLane(single.clone()));
+        let read_only = self.lock().r2c_read_only.get(&n).cloned();
+        let lane_by_lane: Arc<dyn BatchR2c<T>> = match read_only {
+            Some(plan) => Arc::new(ReadOnlyLanes(plan)),
+            None => Arc::new(LaneByLane(single.clone())),
+        };
         let plan = match T::native_batch_r2c(single) {
             Some(batch) => measure::faster_r2c_lanes(batch, lane_by_lane),
             None => lane_by_lane,

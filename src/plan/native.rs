@@ -135,10 +135,10 @@ pub fn lanes_per_call(n: usize) -> usize {
 /// use shardfft::plan::native;
 /// assert!(native::r2c(1001).is_none()); // odd: realfft's
 /// ```
-pub fn r2c(n: usize) -> Option<Arc<dyn RealToComplex<f32>>> {
+pub fn r2c(n: usize) -> Option<Arc<dyn super::ReadOnlyR2c<f32>>> {
     #[cfg(target_arch = "x86_64")]
     if enabled() {
-        return super::Avx512R2c::new(n).map(|plan| Arc::new(plan) as Arc<dyn RealToComplex<f32>>);
+        return super::Avx512R2c::new(n).map(|plan| Arc::new(plan) as Arc<dyn super::ReadOnlyR2c<f32>>);
     }
     let _ = n;
     None

@@ -6,7 +6,7 @@ use num_complex::Complex;
 use super::args::{LAST_TWO, length, nd_lengths, normalize_axis, pass_order, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_inplace, c2c_axis_into, scale};
 use super::real::{c2r_post, default_real_len, r2c_post};
-use crate::exec::{C2c, C2r, R2c, map_axis_into};
+use crate::exec::{C2c, C2r, R2c, map_axis_into, same};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 fn c2c_into<S, So, D>(
@@ -128,7 +128,7 @@ where
         x.view().into_dyn(),
         axis,
         &kernel,
-        |v| v,
+        same,
         post,
         out.view_mut().into_dyn(),
     )

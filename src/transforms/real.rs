@@ -5,7 +5,7 @@ use num_complex::Complex;
 
 use super::args::{LAST_TWO, into_dim, length, normalize_axis, resolve_axes};
 use super::complex::{c2c_axes, c2c_axis_owned, scale};
-use crate::exec::{C2r, R2c, map_axis};
+use crate::exec::{C2r, R2c, map_axis, same};
 use crate::{Error, Float, Norm, Result, Scalar};
 
 /// Real-to-complex transform of real length `n` along `axis`; `conj` conjugates the output.
@@ -17,7 +17,7 @@ pub(crate) fn r2c_axis<T: Float>(
     conj: bool,
 ) -> Result<ArrayD<Complex<T>>> {
     let kernel = R2c(T::plans().r2c_lanes(n)?);
-    map_axis(x, axis, &kernel, |v| v, r2c_post(n, norm, conj))
+    map_axis(x, axis, &kernel, same, r2c_post(n, norm, conj))
 }
 
 /// The output pass of a real-to-complex transform of real length `n`: norm scaling, and

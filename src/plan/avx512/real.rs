@@ -13,7 +13,8 @@ use std::arch::x86_64::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
 
-use crate::plan::halves::{check, pair_bins};
+use crate::plan::ReadOnlyR2c;
+use crate::plan::halves::{as_complex, as_complex_ref, check, pair_bins};
 use rustfft::{Fft, FftDirection};
 
 use super::Avx512Fft;
@@ -102,12 +103,6 @@ unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[Complex<f32>], scale: 
     k
 }
 
-/// `x` (f32) seen as `x.len() / 2` complex values.
-fn as_complex(x: &mut [f32]) -> &mut [Complex<f32>] {
-    // SAFETY: `Complex<f32>` is `repr(C)` of two f32 (alignment 4, size 8).
-    unsafe { std::slice::from_raw_parts_mut(x.as_mut_ptr() as *mut Complex<f32>, x.len() / 2) }
-}
-
 /// A real-to-complex FFT of even length n (n/2 a length [`Avx512Fft`] plans), unscaled, on AVX-512F:
 /// realfft's `RealToComplex` contract (n reals in, n/2+1 bins out).
 ///
@@ -169,16 +164,7 @@ impl RealToComplex<f32> for Avx512R2c {
         output: &mut [Complex<f32>],
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
-        let Halves { len, fft, .. } = &self.0;
-        let need = fft.get_immutable_scratch_len();
-        check((input.len(), *len), (output.len(), len / 2 + 1), (scratch.len(), need))?;
-        let h = len / 2;
-        fft.process_immutable_with_scratch(as_complex(input), &mut output[..h], scratch);
-        let z0 = output[0];
-        output[0] = Complex::new(z0.re + z0.im, 0.0);
-        output[h] = Complex::new(z0.re - z0.im, 0.0);
-        self.0.pair(output);
-        Ok(())
+        self.process_from(input, output, scratch)
     }
 
     fn get_scratch_len(&self) -> usize {
@@ -199,6 +185,26 @@ impl RealToComplex<f32> for Avx512R2c {
 
     fn make_scratch_vec(&self) -> Vec<Complex<f32>> {
         vec![Complex::default(); self.get_scratch_len()]
+    }
+}
+
+impl ReadOnlyR2c<f32> for Avx512R2c {
+    fn process_from(
+        &self,
+        input: &[f32],
+        output: &mut [Complex<f32>],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let Halves { len, fft, .. } = &self.0;
+        let need = fft.get_immutable_scratch_len();
+        check((input.len(), *len), (output.len(), len / 2 + 1), (scratch.len(), need))?;
+        let h = len / 2;
+        fft.process_immutable_with_scratch(as_complex_ref(input), &mut output[..h], scratch);
+        let z0 = output[0];
+        output[0] = Complex::new(z0.re + z0.im, 0.0);
+        output[h] = Complex::new(z0.re - z0.im, 0.0);
+        self.0.pair(output);
+        Ok(())
     }
 }
 

@@ -1,0 +1,89 @@
+//! Long contiguous lanes that the kernels read where they are, in the caller's array, instead of
+//! a copy: the results against the float64 reference, bit for bit the same as the copying
+//! path's, and the caller's input left exactly as it was.
+
+mod common;
+
+use common::*;
+use ndarray::{ArrayD, IxDyn};
+use shardfft::{Complex, Float, Norm, fft, fft_into, rfft, rfft_into, zeros};
+
+/// `rows` lanes of `n` values along the last axis (fewer and more lanes than a 2-core pool's
+/// workers), as numpy would hold them.
+const ROWS: [usize; 2] = [1, 5];
+
+/// The float64 reference of every lane of `x` (`rows × n`) along its last axis.
+fn lanes_reference(x: &ArrayD<C64>) -> ArrayD<C64> {
+    let (rows, n) = (x.shape()[0], x.shape()[1]);
+    let flat: Vec<C64> = x
+        .as_slice()
+        .unwrap()
+        .chunks(n)
+        .flat_map(|lane| reference(lane, false))
+        .collect();
+    ArrayD::from_shape_vec(IxDyn(&[rows, n]), flat).unwrap()
+}
+
+/// Real lanes of length `n`: `rfft` and `rfft_into` against the reference, the input untouched.
+fn real_lanes<T: Float + ToC64>(rng: &mut TestRng, n: usize)
+where
+    Complex<T>: ToC64,
+{
+    for rows in ROWS {
+        let x = rng.real::<T>(&[rows, n]);
+        let before = x.clone();
+        let want = half_spectrum(&lanes_reference(&to_c64(&x)), 1);
+        let got = rfft(&x, None, -1, Norm::Backward).unwrap();
+        let mut into = zeros::<Complex<T>, _>(IxDyn(&[rows, n / 2 + 1])).unwrap();
+        rfft_into(&x, &mut into, None, -1, Norm::Backward).unwrap();
+        let what = || format!("rfft {} n={n} rows={rows}", T::NAME);
+        assert!(x == before, "{} changed its input", what());
+        check_err(rel_l2(&got, &want), bound::<T>(n), rng.seed, what);
+        assert!(got == into, "{}: rfft and rfft_into differ", what());
+    }
+}
+
+/// Complex lanes of length `n`: `fft_into` (read where they are) bit for bit as `fft` (which
+/// gathers them into its fresh output first), against the reference, the input untouched.
+fn complex_lanes<T: Float>(rng: &mut TestRng, n: usize)
+where
+    Complex<T>: ToC64,
+{
+    for rows in ROWS {
+        let x = rng.complex::<T>(&[rows, n]);
+        let before = x.clone();
+        let want = lanes_reference(&to_c64(&x));
+        let got = fft(&x, None, -1, Norm::Backward).unwrap();
+        let mut into = zeros::<Complex<T>, _>(IxDyn(&[rows, n])).unwrap();
+        fft_into(&x, &mut into, None, -1, Norm::Backward).unwrap();
+        let what = || format!("fft {} n={n} rows={rows}", T::NAME);
+        assert!(x == before, "{} changed its input", what());
+        check_err(rel_l2(&into, &want), bound::<T>(n), rng.seed, what);
+        assert!(got == into, "{}: fft and fft_into differ", what());
+    }
+}
+
+#[test]
+fn long_real_lanes_are_read_in_place_and_left_as_they_were() {
+    let mut rng = TestRng::new("real lanes read in place");
+    // 2^12 f32 reals (16 KiB) are copied first; from 2^13 (32 KiB) read in place; odd and
+    // prime lengths run realfft's plans, which write their input, and are always copied.
+    for n in [4096, 8192, 12288, 8194, 65536, 1 << 20, 8191, 30011] {
+        real_lanes::<f32>(&mut rng, n);
+    }
+    for n in [4096, 8192, 40000, 65536, 8191] {
+        real_lanes::<f64>(&mut rng, n);
+    }
+}
+
+#[test]
+fn long_complex_lanes_are_read_in_place_and_left_as_they_were() {
+    let mut rng = TestRng::new("complex lanes read in place");
+    // f32 lanes of 2^13 points (64 KiB) and more are read in place; 10007 is prime (Bluestein).
+    for n in [4096, 8192, 12288, 10007, 65536, 1 << 19] {
+        complex_lanes::<f32>(&mut rng, n);
+    }
+    for n in [4096, 6000, 10007, 65536] {
+        complex_lanes::<f64>(&mut rng, n);
+    }
+}
