@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::plan::ReadOnlyR2c;
+use crate::plan::{ReadOnlyC2r, ReadOnlyR2c};
 use num_complex::Complex;
-use realfft::{ComplexToReal, RealToComplex};
+use realfft::RealToComplex;
 use rustfft::Fft;
 
 use crate::plan::{BatchR2c, BlockSplit, PlanCache, SlabFft};
@@ -32,7 +32,7 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     }
     /// shardfft's own complex-to-real kernel of length `n` for this type, if it has one.
     #[doc(hidden)]
-    fn native_c2r(_n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
+    fn native_c2r(_n: usize) -> Option<Arc<dyn ReadOnlyC2r<Self>>> {
         None
     }
     /// shardfft's own real-to-complex kernel across lanes of `single`'s length for this type,
@@ -73,7 +73,7 @@ macro_rules! float_impl {
                 fn native_r2c(n: usize) -> Option<Arc<dyn ReadOnlyR2c<Self>>> {
                     crate::plan::$native::r2c(n)
                 }
-                fn native_c2r(n: usize) -> Option<Arc<dyn ComplexToReal<Self>>> {
+                fn native_c2r(n: usize) -> Option<Arc<dyn ReadOnlyC2r<Self>>> {
                     crate::plan::$native::c2r(n)
                 }
                 fn native_batch_r2c(single: Arc<dyn RealToComplex<Self>>) -> Option<Arc<dyn BatchR2c<Self>>> {

@@ -6,7 +6,7 @@ mod common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};
-use shardfft::{Complex, Float, Norm, fft, fft_into, rfft, rfft_into, zeros};
+use shardfft::{Complex, Float, Norm, fft, fft_into, irfft, irfft_into, rfft, rfft_into, zeros};
 
 /// `rows` lanes of `n` values along the last axis (fewer and more lanes than a 2-core pool's
 /// workers), as numpy would hold them.
@@ -60,6 +60,52 @@ where
         assert!(x == before, "{} changed its input", what());
         check_err(rel_l2(&into, &want), bound::<T>(n), rng.seed, what);
         assert!(got == into, "{}: fft and fft_into differ", what());
+    }
+}
+
+/// Half spectra of real length `n`, junk in the imaginary parts of the first and last bins
+/// (which irfft ignores): `irfft` and `irfft_into` against the reference, the input untouched.
+fn half_spectra<T: Float + ToC64>(rng: &mut TestRng, n: usize)
+where
+    Complex<T>: ToC64,
+{
+    let m = n / 2 + 1;
+    for rows in ROWS {
+        let mut x = rng.complex::<T>(&[rows, m]);
+        for mut lane in x.rows_mut() {
+            lane[0].im = from_f64(7.0);
+            lane[m - 1].im = from_f64(-3.0);
+        }
+        let before = x.clone();
+        let lanes = to_c64(&x);
+        let flat: Vec<C64> = lanes
+            .as_slice()
+            .unwrap()
+            .chunks(m)
+            .flat_map(|lane| reference(&hermitian_extend(lane, n), true))
+            .map(|v| C64::new(v.re / n as f64, 0.0))
+            .collect();
+        let want = ArrayD::from_shape_vec(IxDyn(&[rows, n]), flat).unwrap();
+        let got = irfft(&x, Some(n), -1, Norm::Backward).unwrap();
+        let mut into = zeros::<T, _>(IxDyn(&[rows, n])).unwrap();
+        irfft_into(&x, &mut into, Some(n), -1, Norm::Backward).unwrap();
+        let what = || format!("irfft {} n={n} rows={rows}", T::NAME);
+        assert!(x == before, "{} changed its input", what());
+        check_err(rel_l2(&got, &want), bound::<T>(n), rng.seed, what);
+        assert!(got == into, "{}: irfft and irfft_into differ", what());
+    }
+}
+
+#[test]
+fn long_half_spectra_are_read_in_place_and_left_as_they_were() {
+    let mut rng = TestRng::new("half spectra read in place");
+    // f32 spectra of 4097 bins (32 KiB) and more are read in place; odd lengths run realfft's
+    // plans (which write their input) and f64 the half-length plan over rustfft's: copied.
+    for n in [4096, 8192, 12288, 65536, 1 << 20, 8191] {
+        half_spectra::<f32>(&mut rng, n);
+    }
+    for n in [8192, 8191] {
+        half_spectra::<f64>(&mut rng, n);
     }
 }
 

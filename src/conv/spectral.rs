@@ -88,7 +88,7 @@ pub(crate) fn inverse<T: Float>(
         p = c2c_owned(p, axes[i], lens[i], true)?;
     }
     if real {
-        let kernel = C2r(T::plans().c2r(lens[last])?);
+        let kernel = C2r::<T>::planned(lens[last])?;
         Ok(Samples::Real(map_axis(
             p.view(),
             axes[last],

@@ -8,7 +8,7 @@ use rustfft::{Fft, FftDirection};
 
 use super::fourstep::FourStep;
 use super::halves::HalfFourStep;
-use crate::plan::{BatchR2c, SlabFft};
+use crate::plan::{BatchR2c, ReadOnlyC2r, SlabFft};
 use crate::{Float, Result};
 
 /// A 1-D transform that maps lanes of `in_len` elements to lanes of `out_len` elements.
@@ -133,19 +133,34 @@ impl<T: Float> LaneKernel<T> for R2c<T> {
 /// A complex-to-real FFT of real length n (n/2+1 inputs, unscaled).
 ///
 /// The imaginary parts of the DC bin and (for even n) the Nyquist bin are ignored, as numpy does.
-pub(crate) struct C2r<T: Float>(pub Arc<dyn ComplexToReal<T>>);
+pub(crate) struct C2r<T: Float> {
+    plan: Arc<dyn ComplexToReal<T>>,
+    /// `plan` where it reads its input without writing it.
+    read_only: Option<Arc<dyn ReadOnlyC2r<T>>>,
+}
+
+impl<T: Float> C2r<T> {
+    /// The kernel of real length `n` the planner keeps.
+    pub(crate) fn planned(n: usize) -> Result<Self> {
+        let plans = T::plans();
+        Ok(C2r {
+            plan: plans.c2r(n)?,
+            read_only: plans.c2r_read_only(n)?,
+        })
+    }
+}
 
 impl<T: Float> LaneKernel<T> for C2r<T> {
     type In = Complex<T>;
     type Out = T;
     fn in_len(&self) -> usize {
-        self.0.len() / 2 + 1
+        self.plan.len() / 2 + 1
     }
     fn out_len(&self) -> usize {
-        self.0.len()
+        self.plan.len()
     }
     fn scratch_len(&self) -> usize {
-        self.0.get_scratch_len()
+        self.plan.get_scratch_len()
     }
     fn apply(&self, input: &mut [Complex<T>], output: &mut [T], scratch: &mut [Complex<T>]) {
         let (m, n) = (self.in_len(), self.out_len());
@@ -154,11 +169,22 @@ impl<T: Float> LaneKernel<T> for C2r<T> {
             if n % 2 == 0 {
                 x[m - 1].im = T::zero();
             }
-            let done = self.0.process_with_scratch(x, y, scratch);
+            let done = self.plan.process_with_scratch(x, y, scratch);
             debug_assert!(done.is_ok(), "lane lengths are set by the executor");
         }
     }
+    fn apply_from(&self, input: &[Complex<T>], output: &mut [T], scratch: &mut [Complex<T>]) -> bool {
+        let Some(plan) = &self.read_only else {
+            return false;
+        };
+        let (m, n) = (self.in_len(), self.out_len());
+        for (x, y) in input.chunks_exact(m).zip(output.chunks_exact_mut(n)) {
+            let done = plan.process_from(x, y, scratch);
+            debug_assert!(done.is_ok(), "lane lengths are set by the executor");
+        }
+        true
+    }
     fn half_four_step(&self) -> Result<Option<Arc<HalfFourStep<T>>>> {
-        T::plans().half_four_step(self.0.len(), true)
+        T::plans().half_four_step(self.plan.len(), true)
     }
 }

@@ -18,13 +18,15 @@ mod halves;
 mod lanes;
 mod measure;
 pub mod native;
+mod read_only;
 mod slab_fft;
 
 pub use block_split::{BlockSplit, LaneReader};
 pub(crate) use bluestein::inner_len as bluestein_len;
 pub use halves::{HalfC2r, HalfR2c};
 pub(crate) use halves::{pair_middle, pair_runs};
-pub use lanes::{BatchR2c, LaneByLane, ReadOnlyLanes, ReadOnlyR2c};
+pub use lanes::{BatchR2c, LaneByLane};
+pub use read_only::{ReadOnlyC2r, ReadOnlyLanes, ReadOnlyR2c};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft, TileRows};
 
 #[cfg(target_arch = "x86_64")]
@@ -40,6 +42,8 @@ struct Planners<T: Float> {
     r2c_read_only: HashMap<usize, Arc<dyn ReadOnlyR2c<T>>>,
     r2c_lanes: HashMap<usize, Arc<dyn BatchR2c<T>>>,
     c2r: HashMap<usize, Arc<dyn ComplexToReal<T>>>,
+    /// The plans of `c2r` that read their input without writing it (shardfft's own).
+    c2r_read_only: HashMap<usize, Arc<dyn ReadOnlyC2r<T>>>,
     four_step: HashMap<(usize, bool), Option<Arc<FourStep<T>>>>,
     half_four_step: HashMap<(usize, bool), Option<Arc<HalfFourStep<T>>>>,
     slabs: HashMap<(usize, bool), Option<SlabPlan<T>>>,
@@ -107,6 +111,7 @@ impl<T: Float> PlanCache<T> {
                 r2c_read_only: HashMap::new(),
                 r2c_lanes: HashMap::new(),
                 c2r: HashMap::new(),
+                c2r_read_only: HashMap::new(),
                 four_step: HashMap::new(),
                 half_four_step: HashMap::new(),
                 slabs: HashMap::new(),
@@ -261,16 +266,36 @@ impl<T: Float> PlanCache<T> {
     /// The complex-to-real plan of real length `n` (n/2+1 inputs), unscaled; shardfft's own
     /// kernel, if it has one, only where it times faster here than the generic plan.
     pub fn c2r(&self, n: usize) -> Result<Arc<dyn ComplexToReal<T>>> {
-        let Planners { complex, real, c2r, .. } = &mut *self.lock();
+        let Planners {
+            complex,
+            real,
+            c2r,
+            c2r_read_only,
+            ..
+        } = &mut *self.lock();
         cached::<_, _, T>(c2r, n, n, || {
             let generic = HalfC2r::new(n, complex.plan_fft_inverse(n / 2))
                 .map(|half| Arc::new(half) as Arc<dyn ComplexToReal<T>>)
                 .unwrap_or_else(|| real.plan_fft_inverse(n));
             match T::native_c2r(n) {
-                Some(native) => measure::faster_c2r(native, generic),
+                Some(native) => {
+                    let chosen = measure::faster_c2r(native.clone(), generic);
+                    if std::ptr::addr_eq(Arc::as_ptr(&chosen), Arc::as_ptr(&native)) {
+                        c2r_read_only.insert(n, native);
+                    }
+                    chosen
+                }
                 None => generic,
             }
         })
+    }
+
+    /// [`c2r`](Self::c2r)'s plan of real length `n` where it reads its input without writing
+    /// it (shardfft's own kernel, where the planner kept it), so the executor may hand it the
+    /// caller's lanes as they are.
+    pub(crate) fn c2r_read_only(&self, n: usize) -> Result<Option<Arc<dyn ReadOnlyC2r<T>>>> {
+        self.c2r(n)?;
+        Ok(self.lock().c2r_read_only.get(&n).cloned())
     }
 }
 

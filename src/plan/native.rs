@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use realfft::{ComplexToReal, RealToComplex};
+use realfft::RealToComplex;
 use rustfft::Fft;
 
 /// Whether shardfft's AVX-512 kernels may be used: AVX-512F present and not switched off.
@@ -170,10 +170,10 @@ pub fn batch_r2c(single: Arc<dyn RealToComplex<f32>>) -> Option<Arc<dyn super::B
 /// use shardfft::plan::native;
 /// assert!(native::c2r(100).is_none()); // 50 is not a multiple of 64: realfft's
 /// ```
-pub fn c2r(n: usize) -> Option<Arc<dyn ComplexToReal<f32>>> {
+pub fn c2r(n: usize) -> Option<Arc<dyn super::ReadOnlyC2r<f32>>> {
     #[cfg(target_arch = "x86_64")]
     if enabled() {
-        return super::Avx512C2r::new(n).map(|plan| Arc::new(plan) as Arc<dyn ComplexToReal<f32>>);
+        return super::Avx512C2r::new(n).map(|plan| Arc::new(plan) as Arc<dyn super::ReadOnlyC2r<f32>>);
     }
     let _ = n;
     None

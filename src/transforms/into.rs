@@ -161,7 +161,7 @@ where
 {
     let axis = normalize_axis(axis, x.ndim())?;
     let n = length(n, default_real_len(x.len_of(Axis(axis))), "n")?;
-    let kernel = C2r(<S::Elem as Scalar>::Real::plans().c2r(n)?);
+    let kernel = C2r::<<S::Elem as Scalar>::Real>::planned(n)?;
     let post = c2r_post(n, norm);
     map_axis_into(
         x.view().into_dyn(),

@@ -51,7 +51,7 @@ pub(crate) fn c2r_axis<A: Scalar>(
     norm: Norm,
     conj: bool,
 ) -> Result<ArrayD<A::Real>> {
-    let kernel = C2r(A::Real::plans().c2r(n)?);
+    let kernel = C2r::planned(n)?;
     let post = c2r_post(n, norm);
     if conj {
         map_axis(x, axis, &kernel, |v: A| v.to_complex().conj(), post)

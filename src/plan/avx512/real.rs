@@ -13,8 +13,8 @@ use std::arch::x86_64::*;
 use num_complex::Complex;
 use realfft::{ComplexToReal, FftError, RealToComplex};
 
-use crate::plan::ReadOnlyR2c;
 use crate::plan::halves::{as_complex, as_complex_ref, check, pair_bins};
+use crate::plan::{ReadOnlyC2r, ReadOnlyR2c};
 use rustfft::{Fft, FftDirection};
 
 use super::Avx512Fft;
@@ -61,20 +61,45 @@ impl Halves {
     fn pair(&self, z: &mut [Complex<f32>]) {
         let h = self.len / 2;
         debug_assert_eq!(z.len(), h + 1);
+        let at = z.as_mut_ptr() as *mut f32;
         // SAFETY: AVX-512F was detected when `fft` was planned; `z` holds h + 1 bins.
-        let first = unsafe { pair_vectors(z.as_mut_ptr() as *mut f32, h, &self.twiddles, self.scale) };
+        let first = unsafe { pair_vectors(at, at, h, &self.twiddles, self.scale) };
+        pair_bins(z, first, &self.twiddles, self.scale);
+    }
+
+    /// The same pass from `bins` (left as they are) into `z` (both `h + 1` long); bins 0 and
+    /// `h` of `z` are not written.
+    fn pair_into(&self, bins: &[Complex<f32>], z: &mut [Complex<f32>]) {
+        let h = self.len / 2;
+        debug_assert!(bins.len() == h + 1 && z.len() == h + 1);
+        // SAFETY: AVX-512F was detected when `fft` was planned; both hold h + 1 bins and are
+        // distinct borrows.
+        let first = unsafe {
+            pair_vectors(
+                bins.as_ptr() as *const f32,
+                z.as_mut_ptr() as *mut f32,
+                h,
+                &self.twiddles,
+                self.scale,
+            )
+        };
+        // The bins the scalar loop pairs (first..=h − first), paired in place after a copy.
+        if first <= h - first {
+            z[first..=h - first].copy_from_slice(&bins[first..=h - first]);
+        }
         pair_bins(z, first, &self.twiddles, self.scale);
     }
 }
 
-/// The pairing pass on the blocks of eight bins whose mirror blocks do not meet them; returns
-/// the first bin left for the scalar loop.
+/// The pairing pass on the blocks of eight bins whose mirror blocks do not meet them, read
+/// from `src` and written to `dst` at the same places (`src == dst`: in place); returns the
+/// first bin left for the scalar loop.
 ///
 /// # Safety
-/// AVX-512F must be available and `z` valid for `h + 1` complex values; `twiddles` holds
-/// `h/2` of them.
+/// AVX-512F must be available; `src` and `dst` valid for `h + 1` complex values, the same or
+/// not overlapping; `twiddles` holds `h/2` of them.
 #[target_feature(enable = "avx512f")]
-unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[Complex<f32>], scale: f32) -> usize {
+unsafe fn pair_vectors(src: *const f32, dst: *mut f32, h: usize, twiddles: &[Complex<f32>], scale: f32) -> usize {
     let reverse = _mm512_set_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     let odd: __mmask16 = 0xAAAA;
     let imag_sign = _mm512_set1_epi64(0x8000_0000_0000_0000_u64 as i64);
@@ -87,16 +112,15 @@ unsafe fn pair_vectors(z: *mut f32, h: usize, twiddles: &[Complex<f32>], scale: 
         // SAFETY: bins k..k+8 and h−k−7..=h−k lie in 1..h and do not overlap (2k + 14 < h);
         // twiddles k−1..k+7 exist since k + 7 < h/2.
         unsafe {
-            let lo = z.add(2 * k);
-            let hi = z.add(2 * (h - k - 7));
-            let zk = _mm512_loadu_ps(lo);
-            let zm = mirror(_mm512_loadu_ps(hi));
+            let (lo, hi) = (2 * k, 2 * (h - k - 7));
+            let zk = _mm512_loadu_ps(src.add(lo));
+            let zm = mirror(_mm512_loadu_ps(src.add(hi)));
             let (s, d) = (_mm512_add_ps(zk, zm), _mm512_sub_ps(zk, zm));
             let c = _mm512_mask_blend_ps(odd, s, d);
             let e = flip(_mm512_mask_blend_ps(odd, swap(s), swap(d)));
             let t = cmul_interleaved(e, _mm512_loadu_ps(twiddles.as_ptr().add(k - 1) as *const f32));
-            _mm512_storeu_ps(lo, _mm512_fmadd_ps(c, a, t));
-            _mm512_storeu_ps(hi, mirror(flip(_mm512_fmsub_ps(c, a, t))));
+            _mm512_storeu_ps(dst.add(lo), _mm512_fmadd_ps(c, a, t));
+            _mm512_storeu_ps(dst.add(hi), mirror(flip(_mm512_fmsub_ps(c, a, t))));
         }
         k += 8;
     }
@@ -208,6 +232,29 @@ impl ReadOnlyR2c<f32> for Avx512R2c {
     }
 }
 
+impl ReadOnlyC2r<f32> for Avx512C2r {
+    fn process_from(
+        &self,
+        input: &[Complex<f32>],
+        output: &mut [f32],
+        scratch: &mut [Complex<f32>],
+    ) -> Result<(), FftError> {
+        let Halves { len, fft, .. } = &self.0;
+        let h = len / 2;
+        check(
+            (input.len(), h + 1),
+            (output.len(), *len),
+            (scratch.len(), self.get_scratch_len()),
+        )?;
+        let (z, rest) = scratch.split_at_mut(h + 1);
+        self.0.pair_into(input, z);
+        let (first, last) = (input[0].re, input[h].re);
+        z[0] = Complex::new(first + last, first - last);
+        fft.process_immutable_with_scratch(&z[..h], as_complex(output), rest);
+        Ok(())
+    }
+}
+
 impl ComplexToReal<f32> for Avx512C2r {
     fn process(&self, input: &mut [Complex<f32>], output: &mut [f32]) -> Result<(), FftError> {
         self.process_with_scratch(input, output, &mut self.make_scratch_vec())
@@ -219,19 +266,12 @@ impl ComplexToReal<f32> for Avx512C2r {
         output: &mut [f32],
         scratch: &mut [Complex<f32>],
     ) -> Result<(), FftError> {
-        let Halves { len, fft, .. } = &self.0;
-        let need = fft.get_immutable_scratch_len();
-        check((input.len(), len / 2 + 1), (output.len(), *len), (scratch.len(), need))?;
-        let h = len / 2;
-        let (first, last) = (input[0].re, input[h].re);
-        input[0] = Complex::new(first + last, first - last);
-        self.0.pair(input);
-        fft.process_immutable_with_scratch(&input[..h], as_complex(output), scratch);
-        Ok(())
+        self.process_from(input, output, scratch)
     }
 
+    /// The half-length transform's scratch and the paired bins (`n/2 + 1`).
     fn get_scratch_len(&self) -> usize {
-        self.0.fft.get_immutable_scratch_len()
+        self.0.fft.get_immutable_scratch_len() + self.0.len / 2 + 1
     }
 
     fn len(&self) -> usize {
