@@ -245,7 +245,7 @@ fn batch_r2c_refuses_buffers_that_are_not_whole_lanes() {
     let planner = || RealFftPlanner::<f32>::new().plan_fft_forward(64);
     let plan: Box<dyn BatchR2c<f32>> = match Avx512BatchR2c::new(64, planner()) {
         Some(plan) => Box::new(plan),
-        None => Box::new(shardfft::plan::LaneByLane(planner())),
+        None => Box::new(shardfft::plan::LaneByLane::new(planner())),
     };
     let mut scratch = vec![C32::default(); plan.scratch_len()];
     plan.process_lanes(&mut [0.0; 8 * 64], &mut [C32::default(); 8 * 32], &mut scratch);
@@ -353,9 +353,10 @@ fn real_transforms_report_wrong_buffer_lengths() {
     }
     let r2c = Avx512R2c::new(256).unwrap();
     let c2r = Avx512C2r::new(256).unwrap();
-    let need = r2c.get_scratch_len();
-    assert_eq!(c2r.get_scratch_len(), need);
-    let mut scratch = vec![C32::default(); need];
+    // c2r pairs its bins into scratch of its own (n/2 + 1 values) before the half transform.
+    let (need, need_c2r) = (r2c.get_scratch_len(), c2r.get_scratch_len());
+    assert_eq!(need_c2r, need + 129);
+    let mut scratch = vec![C32::default(); need_c2r];
     let (mut real, mut bins) = (vec![0.0f32; 256], vec![C32::default(); 129]);
     assert!(matches!(
         r2c.process_with_scratch(&mut vec![0.0; 255], &mut bins, &mut scratch),
@@ -377,7 +378,12 @@ fn real_transforms_report_wrong_buffer_lengths() {
         c2r.process_with_scratch(&mut bins, &mut vec![0.0; 254], &mut scratch),
         Err(FftError::OutputBuffer(256, 254))
     ));
+    assert!(matches!(
+        c2r.process_with_scratch(&mut bins, &mut real, &mut scratch[..need_c2r - 1]),
+        Err(FftError::ScratchBuffer(n, m)) if n == need_c2r && m == need_c2r - 1
+    ));
     assert!(r2c.process_with_scratch(&mut real, &mut bins, &mut scratch).is_ok());
+    assert!(c2r.process_with_scratch(&mut bins, &mut real, &mut scratch).is_ok());
 }
 
 /// Through the public API: batches along the last axis (contiguous lanes in groups of eight)

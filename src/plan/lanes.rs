@@ -5,6 +5,7 @@ use std::sync::Arc;
 use num_complex::Complex;
 use realfft::RealToComplex;
 
+use super::ReadOnlyR2c;
 use crate::Float;
 
 /// A real-to-complex FFT of real length `lane_len` (unscaled, `lane_len/2 + 1` bins per lane) that
@@ -15,7 +16,7 @@ use crate::Float;
 /// use shardfft::plan::{BatchR2c, LaneByLane};
 /// use shardfft::Complex;
 ///
-/// let plan = LaneByLane(realfft::RealFftPlanner::<f64>::new().plan_fft_forward(4));
+/// let plan = LaneByLane::new(realfft::RealFftPlanner::<f64>::new().plan_fft_forward(4));
 /// let mut x = vec![1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0]; // two lanes: an impulse, ones
 /// let mut y = vec![Complex::new(0.0, 0.0); 2 * 3];
 /// plan.process_lanes(&mut x, &mut y, &mut vec![Complex::new(0.0, 0.0); plan.scratch_len()]);
@@ -49,8 +50,41 @@ pub trait BatchR2c<T: Float>: Send + Sync {
     }
 }
 
-/// Any [`RealToComplex`] plan run lane after lane.
-pub struct LaneByLane<T: Float>(pub Arc<dyn RealToComplex<T>>);
+/// Any [`RealToComplex`] plan run lane after lane; a [`ReadOnlyR2c`] plan also on lanes it
+/// only reads ([`BatchR2c::process_lanes_from`]).
+///
+/// ```
+/// use shardfft::plan::{BatchR2c, LaneByLane, native};
+/// use shardfft::Complex;
+///
+/// if let Some(plan) = native::r2c(128) {
+///     let lanes = LaneByLane::read_only(plan);
+///     let x = vec![1.0f32; 2 * 128];
+///     let mut y = vec![Complex::new(0.0, 0.0); 2 * 65];
+///     let mut scratch = vec![Complex::new(0.0, 0.0); lanes.scratch_len()];
+///     assert!(lanes.process_lanes_from(&x, &mut y, &mut scratch));
+///     assert!((y[65].re - 128.0).abs() < 1e-4);
+/// }
+/// ```
+pub struct LaneByLane<T: Float> {
+    plan: Arc<dyn RealToComplex<T>>,
+    read_only: Option<Arc<dyn ReadOnlyR2c<T>>>,
+}
+
+impl<T: Float> LaneByLane<T> {
+    /// `plan` run lane after lane, on lanes it may clobber.
+    pub fn new(plan: Arc<dyn RealToComplex<T>>) -> Self {
+        LaneByLane { plan, read_only: None }
+    }
+
+    /// `plan` run lane after lane, also on lanes it only reads.
+    pub fn read_only(plan: Arc<dyn ReadOnlyR2c<T>>) -> Self {
+        LaneByLane {
+            plan: plan.clone(),
+            read_only: Some(plan),
+        }
+    }
+}
 
 /// The lane count of a batch call, checked against the plan's length (a panic on a mismatch,
 /// as rustfft's plans do).
@@ -67,7 +101,7 @@ pub(crate) fn lane_count(len: usize, input: usize, output: usize, scratch: (usiz
 
 impl<T: Float> BatchR2c<T> for LaneByLane<T> {
     fn lane_len(&self) -> usize {
-        self.0.len()
+        self.plan.len()
     }
 
     fn lanes_per_call(&self) -> usize {
@@ -75,15 +109,28 @@ impl<T: Float> BatchR2c<T> for LaneByLane<T> {
     }
 
     fn scratch_len(&self) -> usize {
-        self.0.get_scratch_len()
+        self.plan.get_scratch_len()
     }
 
     fn process_lanes(&self, input: &mut [T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let n = self.lane_len();
         lane_count(n, input.len(), output.len(), (scratch.len(), self.scratch_len()));
         for (x, y) in input.chunks_exact_mut(n).zip(output.chunks_exact_mut(n / 2 + 1)) {
-            let done = self.0.process_with_scratch(x, y, scratch);
+            let done = self.plan.process_with_scratch(x, y, scratch);
             debug_assert!(done.is_ok(), "lane lengths were checked above");
         }
+    }
+
+    fn process_lanes_from(&self, input: &[T], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> bool {
+        let Some(plan) = &self.read_only else {
+            return false;
+        };
+        let n = self.lane_len();
+        lane_count(n, input.len(), output.len(), (scratch.len(), self.scratch_len()));
+        for (x, y) in input.chunks_exact(n).zip(output.chunks_exact_mut(n / 2 + 1)) {
+            let done = plan.process_from(x, y, scratch);
+            debug_assert!(done.is_ok(), "lane lengths were checked above");
+        }
+        true
     }
 }

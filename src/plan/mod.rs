@@ -26,7 +26,7 @@ pub(crate) use bluestein::inner_len as bluestein_len;
 pub use halves::{HalfC2r, HalfR2c};
 pub(crate) use halves::{pair_middle, pair_runs};
 pub use lanes::{BatchR2c, LaneByLane};
-pub use read_only::{ReadOnlyC2r, ReadOnlyLanes, ReadOnlyR2c};
+pub use read_only::{ReadOnlyC2r, ReadOnlyR2c};
 pub use slab_fft::{SLAB_COLUMNS, SlabFft, TileRows};
 
 #[cfg(target_arch = "x86_64")]
@@ -192,8 +192,8 @@ impl<T: Float> PlanCache<T> {
         let single = self.r2c(n)?;
         let read_only = self.lock().r2c_read_only.get(&n).cloned();
         let lane_by_lane: Arc<dyn BatchR2c<T>> = match read_only {
-            Some(plan) => Arc::new(ReadOnlyLanes(plan)),
-            None => Arc::new(LaneByLane(single.clone())),
+            Some(plan) => Arc::new(LaneByLane::read_only(plan)),
+            None => Arc::new(LaneByLane::new(single.clone())),
         };
         let plan = match T::native_batch_r2c(single) {
             Some(batch) => measure::faster_r2c_lanes(batch, lane_by_lane),
