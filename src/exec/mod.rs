@@ -511,11 +511,6 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     };
     let as_they_are =
         reads_as_they_are::<T, K::In, L>() && grid.len_in == n_in && n_in * std::mem::size_of::<K::In>() >= least;
-    // SAFETY (of `source` below): `A` is `K::In` (checked by `reads_as_they_are`) and the
-    // source holds these lanes whole (`len_in == n_in`), which nothing writes during the call.
-    let source = |src_lane: *const A, lanes: usize| unsafe {
-        std::slice::from_raw_parts(src_lane as *const K::In, lanes * n_in)
-    };
     if in_place::<T, K>() {
         // Each group gathered straight into the destination (or read from the source by the
         // kernel, into an initialized destination).
@@ -527,9 +522,11 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
             let read = apart
                 && as_they_are
                 && grid.dst_init
-                // SAFETY: the destination lanes are initialized and this tile's alone.
+                // SAFETY: `A` is `K::In` (`as_they_are`), the source holds these lanes whole
+                // (`len_in == n_in`) and nothing writes them during the call; the destination
+                // lanes are initialized and this tile's alone.
                 && kernel.apply_from(
-                    source(src_lane, lanes),
+                    unsafe { read_as::<A, K::In>(src_lane, lanes * n_in) },
                     unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) },
                     &mut work.scratch,
                 );
@@ -562,7 +559,13 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
         }
         // SAFETY: initialized (by the caller or just above), exclusively this tile's.
         let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
-        let read = as_they_are && kernel.apply_from(source(src_lane, lanes), output, &mut work.scratch);
+        // SAFETY: as in the in-place branch above.
+        let read = as_they_are
+            && kernel.apply_from(
+                unsafe { read_as::<A, K::In>(src_lane, lanes * n_in) },
+                output,
+                &mut work.scratch,
+            );
         if !read {
             let input = &mut work.input[..lanes * n_in];
             unsafe { gather_lanes(src_lane, grid.len_in, input, n_in, load) };
@@ -590,6 +593,16 @@ fn reads_as_they_are<T: Float, I: 'static, L: 'static>() -> bool {
     let load = std::any::TypeId::of::<L>();
     load == type_of(&same::<I>)
         || (same_type::<I, Complex<T>>() && load == type_of(&<Complex<T> as crate::Scalar>::to_complex))
+}
+
+/// The `len` values at `src` seen as values of `I`.
+///
+/// # Safety
+/// `A` must be `I`, and `src` valid for reads of `len` values that nothing writes while the
+/// slice lives.
+unsafe fn read_as<'a, A, I>(src: *const A, len: usize) -> &'a [I] {
+    // SAFETY: the caller's contract.
+    unsafe { std::slice::from_raw_parts(src as *const I, len) }
 }
 
 /// Whether `K` transforms lanes in place (its `apply_inplace` works and `In` is `Out`).
