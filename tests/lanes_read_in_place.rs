@@ -1,5 +1,5 @@
-//! Long contiguous lanes that the kernels read where they are, in the caller's array, instead of
-//! a copy: the results against the float64 reference, bit for bit the same as the copying
+//! Contiguous lanes that the kernels read where they are, in the caller's array, instead of a
+//! copy (long ones, and lanes of any length under rustfft's complex plans): the results against the float64 reference, bit for bit the same as the copying
 //! path's, and the caller's input left exactly as it was.
 
 mod common;
@@ -130,6 +130,22 @@ fn long_complex_lanes_are_read_in_place_and_left_as_they_were() {
         complex_lanes::<f32>(&mut rng, n);
     }
     for n in [4096, 6000, 10007, 65536] {
+        complex_lanes::<f64>(&mut rng, n);
+    }
+}
+
+#[test]
+fn short_complex_lanes_of_rustfft_plans_are_read_in_place_and_left_as_they_were() {
+    let mut rng = TestRng::new("short complex lanes read in place");
+    // Lanes under rustfft's plans are read in place at every length; the planner keeps
+    // rustfft's for at least the lengths below 8 and the primes below 1024 (shardfft has no
+    // kernel of its own there and Bluestein is offered only from 1024).
+    for n in [1, 2, 3, 5, 7, 8, 16, 64, 97, 100, 128, 256, 1000, 1021] {
+        if n < 8 || n == 97 || n == 1021 {
+            assert!(f32::plans().complex_is_rustfft(n, false).unwrap(), "f32 n={n}");
+            assert!(f64::plans().complex_is_rustfft(n, false).unwrap(), "f64 n={n}");
+        }
+        complex_lanes::<f32>(&mut rng, n);
         complex_lanes::<f64>(&mut rng, n);
     }
 }

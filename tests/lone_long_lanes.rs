@@ -1,10 +1,10 @@
-//! Lone long lanes, which run on every core: real ones (rfft, irfft and their `_into` forms) through the half-length four-step, prime-length complex ones through the chirp split; against float64.
+//! Lone long lanes, which run on every core: real ones (rfft, irfft and their `_into` forms) through the half-length four-step, complex ones through the four-step (read where they are) or, for prime lengths, the chirp split; against float64.
 
 mod common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};
-use shardfft::{Complex, Float, Norm, fft, ifft, irfft, irfft_into, rfft, rfft_into};
+use shardfft::{Complex, Float, Norm, fft, fft_inplace, fft_into, ifft, irfft, irfft_into, rfft, rfft_into};
 
 /// Runs `f` on a pool of two workers, so a lone lane is split over both whatever this
 /// machine's core count.
@@ -109,5 +109,47 @@ fn lone_prime_lanes_match_float64() {
                 format!("n={n} len={len} inverse={inverse}")
             });
         }
+    }
+}
+
+/// Lone long complex lanes (the four-step, which reads a lane of complex values where it is),
+/// whole, cut and padded: `fft` against float64, `fft_into` and `fft_inplace` bit for bit
+/// alike, the input untouched.
+fn four_step_lanes<T: Float>(n: usize, len: usize, rng: &mut TestRng)
+where
+    Complex<T>: ToC64,
+{
+    let x = rng.complex::<T>(&[len]);
+    let before = x.clone();
+    let what = || format!("fft n={n} len={len} {}", T::NAME);
+    let want = reference(resize_axis(&to_c64(&x), 0, n).as_slice().unwrap(), false);
+    let want = ArrayD::from_shape_vec(IxDyn(&[n]), want).unwrap();
+    let got = on_two_workers(|| fft(&x, Some(n), -1, Norm::Backward)).unwrap();
+    assert!(x == before, "{} changed its input", what());
+    check_err(rel_l2(&got, &want), bound::<T>(n), rng.seed, what);
+    let mut into = ArrayD::<Complex<T>>::zeros(IxDyn(&[n]));
+    on_two_workers(|| fft_into(&x, &mut into, Some(n), -1, Norm::Backward)).unwrap();
+    assert!(x == before, "{}: fft_into changed its input", what());
+    assert!(into == got, "{}: fft_into differs from fft", what());
+    if len == n {
+        let mut inplace = x.clone();
+        on_two_workers(|| fft_inplace(&mut inplace, -1, Norm::Backward)).unwrap();
+        assert!(inplace == got, "{}: fft_inplace differs from fft", what());
+    }
+}
+
+#[test]
+fn lone_long_complex_lanes_are_read_where_they_are() {
+    let mut rng = TestRng::new("lone_long_complex_lanes_are_read_where_they_are");
+    for (n, len) in [
+        (1 << 21, 1 << 21),
+        (1 << 21, 2_000_001),
+        (1 << 21, 2_200_000),
+        (3 << 20, 3 << 20),
+    ] {
+        four_step_lanes::<f32>(n, len, &mut rng);
+    }
+    for (n, len) in [(1 << 21, 1 << 21), (1 << 21, 1_900_000)] {
+        four_step_lanes::<f64>(n, len, &mut rng);
     }
 }

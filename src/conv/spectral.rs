@@ -61,13 +61,7 @@ pub(crate) fn forward<A: ConvScalar>(
     let mut y = if A::IS_REAL {
         map_axis(a, axes[last], &R2c(plans.r2c_lanes(lens[last])?), A::real_part, none)?
     } else {
-        map_axis(
-            a,
-            axes[last],
-            &C2c(plans.complex(lens[last], false)?),
-            A::to_complex,
-            none,
-        )?
+        map_axis(a, axes[last], &C2c::planned(lens[last], false)?, A::to_complex, none)?
     };
     for i in (0..last).rev() {
         y = c2c_owned(y, axes[i], lens[i], false)?;
@@ -108,7 +102,7 @@ fn c2c_owned<T: Float>(
     len: usize,
     inverse: bool,
 ) -> Result<ArrayD<Complex<T>>> {
-    let kernel = C2c(T::plans().complex(len, inverse)?);
+    let kernel = C2c::planned(len, inverse)?;
     let none = |_: &mut [Complex<T>]| {};
     if y.len_of(Axis(axis)) == len && map_axis_inplace(y.view_mut(), axis, &kernel, none)? {
         return Ok(y);

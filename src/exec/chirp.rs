@@ -107,25 +107,18 @@ impl<T: Float> ChirpSplit<T> {
                 };
             }
         });
-        // Function pointers, not closures: the inner runs then instantiate one `run` (a
-        // closure type per level would make the generic recursion endless).
-        let identity: fn(Complex<T>) -> Complex<T> = |z| z;
+        // A function pointer, not a closure: the inner runs then instantiate one `run_values`
+        // (a closure type per level would make the generic recursion endless).
         let no_post: fn(&mut [Complex<T>]) = |_| {};
         let lane = work.as_mut_ptr();
         // SAFETY: `work` holds `m` values and is transformed in place; `inner` is the
         // four-steps' temporary, apart from it.
-        unsafe {
-            self.forward
-                .run(lane as *const Complex<T>, m, &identity, lane, inner, &no_post)?
-        };
+        unsafe { self.forward.run_values(lane, m, lane, inner, &no_post)? };
         work.par_chunks_mut(CHUNK)
             .zip(self.spectrum.par_chunks(CHUNK))
             .for_each(|(chunk, b)| chunk.iter_mut().zip(b).for_each(|(v, &b)| *v = *v * b));
         // SAFETY: as above.
-        unsafe {
-            self.inverse
-                .run(lane as *const Complex<T>, m, &identity, lane, inner, &no_post)?
-        };
+        unsafe { self.inverse.run_values(lane, m, lane, inner, &no_post)? };
         // X[k] = w_k · c[k], written to `dst`, which nothing here reads (the source was read
         // whole by the first pass).
         let dst = SyncPtr(dst);

@@ -31,9 +31,10 @@ use num_complex::Complex;
 use rayon::prelude::*;
 use rustfft::Fft;
 
-use super::blocks::run_blocks;
+use super::blocks::{InPlace, Loaded, run_blocks};
 use super::buffer::{SyncPtr, reused};
 use super::chirp::ChirpSplit;
+use super::same;
 use super::transpose::{TRANSPOSE_ROWS, transpose};
 use crate::alloc::line_pad;
 use crate::plan::{BlockSplit, bluestein_len};
@@ -126,9 +127,37 @@ impl<T: Float> FourStep<T> {
         // SAFETY: forwarded.
         unsafe {
             match self {
-                FourStep::Blocks(split) => run_blocks(split.as_ref(), src, len_src, load, dst, temp, post),
+                FourStep::Blocks(split) => {
+                    run_blocks(split.as_ref(), &Loaded::new(src, len_src, load), dst, temp, post)
+                }
                 FourStep::Columns(plan) => plan.run(src, len_src, load, dst, temp, post),
                 FourStep::Chirp(plan) => plan.run(src, len_src, load, dst, temp, post),
+            }
+        }
+    }
+
+    /// [`run`](Self::run) on a lane of complex values taken as they are: shardfft's own split
+    /// reads them where they are, with no copy first.
+    ///
+    /// # Safety
+    /// As [`run`](Self::run); nothing writes the source while it runs (but `dst`, which may
+    /// be the source itself).
+    pub(crate) unsafe fn run_values<P>(
+        &self,
+        src: *const Complex<T>,
+        len_src: usize,
+        dst: *mut Complex<T>,
+        temp: &mut [Complex<T>],
+        post: &P,
+    ) -> Result<()>
+    where
+        P: Fn(&mut [Complex<T>]) + Sync,
+    {
+        // SAFETY: forwarded; the split reads the whole source before it writes `dst`.
+        unsafe {
+            match self {
+                FourStep::Blocks(split) => run_blocks(split.as_ref(), &InPlace::new(src, len_src), dst, temp, post),
+                _ => self.run(src, len_src, &same::<Complex<T>>, dst, temp, post),
             }
         }
     }

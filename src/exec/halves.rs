@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::buffer::SyncPtr;
 use super::fourstep::{FourStep, Roots, rounded};
-use super::{Grid, same_type};
+use super::{Grid, reads_as_they_are, same_type};
 use crate::plan::{pair_middle, pair_runs};
 use crate::{Error, Float, Result};
 
@@ -162,7 +162,7 @@ where
     A: Copy + Send + Sync,
     I: 'static,
     O: 'static,
-    L: Fn(A) -> I + Sync,
+    L: Fn(A) -> I + Sync + 'static,
     P: Fn(&mut [O]) + Sync,
 {
     if !plan.reads_pairs(grid.len_in) {
@@ -195,9 +195,23 @@ where
                 inverse_lane(from, grid.len_in, out, plan, &bin, &post_values, &mut temp)
             } else {
                 let out = (dst.0 as *mut Complex<T>).add(lane * (plan.len() / 2 + 1));
-                // SAFETY: `I` is `T` (checked above).
-                let real = |a: A| std::mem::transmute_copy::<I, T>(&load(a));
-                forward_lane(from, grid.len_in, out, plan, &real, &post_values, &mut temp)
+                let pairs = grid.len_in / 2;
+                let no_post = |_: &mut [Complex<T>]| {};
+                if reads_as_they_are::<T, I, L>() {
+                    // The reals as they are (`A` is `T`), read where they are as complex pairs.
+                    let from = from as *const Complex<T>;
+                    forward_lane(out, plan, &post_values, &mut temp, |out, temp| {
+                        plan.half.run_values(from, pairs, out, temp, &no_post)
+                    })
+                } else {
+                    // SAFETY: `I` is `T` (checked above).
+                    let real = |a: A| std::mem::transmute_copy::<I, T>(&load(a));
+                    let pair = |p: [A; 2]| Complex::new(real(p[0]), real(p[1]));
+                    let from = from as *const [A; 2];
+                    forward_lane(out, plan, &post_values, &mut temp, |out, temp| {
+                        plan.half.run(from, pairs, &pair, out, temp, &no_post)
+                    })
+                }
             }
         }
     });
@@ -205,37 +219,31 @@ where
     result.map(|()| true)
 }
 
-/// One forward (r2c) lane of `len_in` reals into `out` (`n/2 + 1` bins): the four-step of the
-/// reals read as pairs into the first `h` bins, then bins 0 and `h`, then the pairing pass in
-/// place; `post` sees the bins as runs of values of `T`.
+/// One forward (r2c) lane into `out` (`n/2 + 1` bins): `half` (the four-step of the lane's
+/// reals read as complex pairs, into the first `h` bins of the `out` and temporary it is
+/// given), then bins 0 and `h`, then the pairing pass in place; `post` sees the bins as runs
+/// of values of `T`.
 ///
 /// # Safety
-/// `src` valid for reads of `len_in` values and `out` for writes of `n/2 + 1` bins, apart.
-unsafe fn forward_lane<T, A, L, P>(
-    src: *const A,
-    len_in: usize,
+/// `out` valid for writes of `n/2 + 1` bins, apart from the source `half` reads.
+unsafe fn forward_lane<T, H, P>(
     out: *mut Complex<T>,
     plan: &HalfFourStep<T>,
-    real: &L,
     post: &P,
     temp: &mut [Complex<T>],
+    half: H,
 ) -> Result<()>
 where
     T: Float,
-    A: Copy + Send + Sync,
-    L: Fn(A) -> T + Sync,
+    H: FnOnce(*mut Complex<T>, &mut [Complex<T>]) -> Result<()>,
     P: Fn(&mut [T]) + Sync,
 {
     let h = plan.half.len();
     let post = |bins: &mut [Complex<T>]| post(as_values(bins));
-    let pair = |p: [A; 2]| Complex::new(real(p[0]), real(p[1]));
     let out = SyncPtr(out);
-    // SAFETY: `[A; 2]` is two neighbouring `A`s, `len_in / 2` of them in the source; `out`
-    // holds `h + 1` bins (the caller's contract).
+    half(out.get(), temp)?;
+    // SAFETY: `out` holds `h + 1` bins (the caller's contract).
     unsafe {
-        let no_post = |_: &mut [Complex<T>]| {};
-        plan.half
-            .run(src as *const [A; 2], len_in / 2, &pair, out.get(), temp, &no_post)?;
         let z0 = *out.get();
         let mut ends = [
             Complex::new(z0.re + z0.im, T::zero()),
@@ -291,8 +299,7 @@ where
         let (first, last) = (bin(0).re, bin(h).re);
         out.get().write(Complex::new(first + last, first - last));
         plan.pair_pass(&bin, out, &|_: &mut [Complex<T>]| {});
-        plan.half
-            .run(out.get() as *const Complex<T>, h, &|z| z, out.get(), temp, &post)
+        plan.half.run_values(out.get(), h, out.get(), temp, &post)
     }
 }
 

@@ -31,6 +31,12 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     fn apply_from(&self, _input: &[Self::In], _output: &mut [Self::Out], _scratch: &mut [Complex<T>]) -> bool {
         false
     }
+    /// Whether lanes shorter than the executor's usual threshold for
+    /// [`apply_from`](Self::apply_from) are read where they are too: rustfft's butterflies,
+    /// which read their lane a few times in one pass, are faster that way than after a copy.
+    fn reads_short_lanes(&self) -> bool {
+        false
+    }
     /// Whether [`apply_inplace`](Self::apply_inplace) works: `In == Out` and equal lane lengths.
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
@@ -59,45 +65,64 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
 }
 
 /// A complex FFT (forward or inverse, unscaled).
-pub(crate) struct C2c<T: Float>(pub Arc<dyn Fft<T>>);
+pub(crate) struct C2c<T: Float> {
+    plan: Arc<dyn Fft<T>>,
+    /// Whether `plan` is rustfft's own, whose butterflies read short lanes where they are
+    /// faster than after a copy (see [`LaneKernel::reads_short_lanes`]).
+    rustfft: bool,
+}
+
+impl<T: Float> C2c<T> {
+    /// The kernel of length `n` the planner keeps.
+    pub(crate) fn planned(n: usize, inverse: bool) -> Result<Self> {
+        let plans = T::plans();
+        Ok(C2c {
+            plan: plans.complex(n, inverse)?,
+            rustfft: plans.complex_is_rustfft(n, inverse)?,
+        })
+    }
+}
 
 impl<T: Float> LaneKernel<T> for C2c<T> {
     type In = Complex<T>;
     type Out = Complex<T>;
     fn in_len(&self) -> usize {
-        self.0.len()
+        self.plan.len()
     }
     fn out_len(&self) -> usize {
-        self.0.len()
+        self.plan.len()
     }
     fn scratch_len(&self) -> usize {
-        self.0
+        self.plan
             .get_outofplace_scratch_len()
-            .max(self.0.get_inplace_scratch_len())
-            .max(self.0.get_immutable_scratch_len())
+            .max(self.plan.get_inplace_scratch_len())
+            .max(self.plan.get_immutable_scratch_len())
     }
     fn apply(&self, input: &mut [Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
-        self.0.process_outofplace_with_scratch(input, output, scratch);
+        self.plan.process_outofplace_with_scratch(input, output, scratch);
     }
     fn apply_from(&self, input: &[Complex<T>], output: &mut [Complex<T>], scratch: &mut [Complex<T>]) -> bool {
-        let need = self.0.get_immutable_scratch_len();
-        self.0
+        let need = self.plan.get_immutable_scratch_len();
+        self.plan
             .process_immutable_with_scratch(input, output, &mut scratch[..need]);
         true
     }
+    fn reads_short_lanes(&self) -> bool {
+        self.rustfft
+    }
     const IN_PLACE: bool = true;
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
-        let need = self.0.get_inplace_scratch_len();
-        self.0.process_with_scratch(data, &mut scratch[..need]);
+        let need = self.plan.get_inplace_scratch_len();
+        self.plan.process_with_scratch(data, &mut scratch[..need]);
     }
     fn lanes_per_call(&self) -> usize {
-        T::native_lanes_per_call(self.0.len())
+        T::native_lanes_per_call(self.plan.len())
     }
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
-        T::plans().four_step(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
+        T::plans().four_step(self.plan.len(), self.plan.fft_direction() == FftDirection::Inverse)
     }
     fn slabs(&self) -> Result<Option<Arc<dyn SlabFft<T>>>> {
-        T::plans().slabs(self.0.len(), self.0.fft_direction() == FftDirection::Inverse)
+        T::plans().slabs(self.plan.len(), self.plan.fft_direction() == FftDirection::Inverse)
     }
 }
 

@@ -64,7 +64,11 @@ const READ_IN_PLACE_BYTES: usize = 32 << 10;
 /// [`READ_IN_PLACE_BYTES`] for in-place kernels, whose other way copies the lane into the
 /// destination that the kernel writes anyway. Measured alike (c2c f32): 2^13 points (64 KiB)
 /// 3.58–3.60 against 3.84–3.88 ms, 2^15 3.58 against 4.04, 2^16 alike, 2^20 × 4 (the lanes
-/// of the split) 6.94 against 8.60; 2^12 (32 KiB) 3.81–3.87 against 3.44–3.46.
+/// of the split) 6.94 against 8.60; 2^12 (32 KiB) 3.81–3.87 against 3.44–3.46. Not for
+/// rustfft's own plans ([`LaneKernel::reads_short_lanes`]), whose butterflies read lanes of
+/// any length in place faster (f32, 2^22 values, twice in one process, a busy host): n = 16
+/// 3.93 / 3.44 against 4.81 / 4.56 ms, 64 2.37 / 2.57 against 2.83 / 2.89, 256 3.64 / 3.45
+/// against 3.94 / 3.98, 1000 6.96 / 6.88 against 7.03 / 7.05, 100 alike.
 const READ_OVER_DESTINATION_BYTES: usize = 64 << 10;
 /// Fewest columns a strided tile gathers, so a row read fills at least part of a cache line.
 const MIN_TILE_COLS: usize = 4;
@@ -449,9 +453,10 @@ where
     A: Copy + Send + Sync,
     I: 'static,
     O: 'static,
-    L: Fn(A) -> I + Sync,
+    L: Fn(A) -> I + Sync + 'static,
     P: Fn(&mut [O]) + Sync,
 {
+    let as_they_are = reads_as_they_are::<T, I, L>();
     let Some((load, post)) = complex_ends::<T, A, I, O, L, P>(load, post) else {
         return Err(Error::InvalidArgument(
             "internal: a four-step plan for a non-complex kernel".into(),
@@ -465,7 +470,13 @@ where
         // (the caller's contract), and the destination is `Complex<T>`.
         unsafe {
             let out = (dst.0 as *mut Complex<T>).add(lane * n);
-            plan.run(src.add(lane * grid.len_in), grid.len_in, &load, out, &mut temp, &post)
+            let from = src.add(lane * grid.len_in);
+            if as_they_are {
+                // `A` is `I`, which is `Complex<T>`; the lane is read as it is.
+                plan.run_values(from as *const Complex<T>, grid.len_in, out, &mut temp, &post)
+            } else {
+                plan.run(from, grid.len_in, &load, out, &mut temp, &post)
+            }
         }
     });
     plans.put_spare(temp);
@@ -501,10 +512,13 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     // Groups of the lanes the kernel takes per call (one, or eight for kernels that vectorize
     // across lanes).
     let group = kernel.lanes_per_call().max(1);
-    // Lanes the loader passes as they are, as long as the kernel's and long enough, go to a
-    // kernel that reads them where they are; the others are gathered first (into the
+    // Lanes the loader passes as they are, as long as the kernel's and long enough (any
+    // length for kernels that read short lanes well), go to a kernel that reads them where
+    // they are; the others are gathered first (into the
     // destination for in-place kernels, else the work buffer).
-    let least = if in_place::<T, K>() {
+    let least = if kernel.reads_short_lanes() {
+        0
+    } else if in_place::<T, K>() {
         READ_OVER_DESTINATION_BYTES
     } else {
         READ_IN_PLACE_BYTES

@@ -37,10 +37,10 @@ pub(super) fn c2c<T: Float>(
     factor: T,
 ) -> Result<ArrayD<Complex<T>>> {
     let n = g.len_of(Axis(axis));
-    let fft = T::plans().complex(n, !inverse)?;
     if m == n {
-        map_axis(g, axis, &C2c(fft), |z| z, scale(factor))
+        map_axis(g, axis, &C2c::planned(n, !inverse)?, |z| z, scale(factor))
     } else {
+        let fft = T::plans().complex(n, !inverse)?;
         map_axis(g, axis, &C2cResized { fft, out_len: m }, |z| z, scale(factor))
     }
 }
@@ -54,11 +54,8 @@ pub(super) fn c2c_owned<T: Float>(
     factor: T,
 ) -> Result<ArrayD<Complex<T>>> {
     let n = g.len_of(Axis(axis));
-    if m == n {
-        let fft = T::plans().complex(n, !inverse)?;
-        if map_axis_inplace(g.view_mut(), axis, &C2c(fft), scale(factor))? {
-            return Ok(g);
-        }
+    if m == n && map_axis_inplace(g.view_mut(), axis, &C2c::planned(n, !inverse)?, scale(factor))? {
+        return Ok(g);
     }
     c2c(g.view(), axis, m, inverse, factor)
 }

@@ -1,6 +1,6 @@
 //! The planner: one plan per (length, kind, precision), made once and shared by every thread.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use num_complex::Complex;
@@ -37,6 +37,8 @@ struct Planners<T: Float> {
     complex: FftPlanner<T>,
     real: RealFftPlanner<T>,
     c2c: HashMap<(usize, bool), Arc<dyn Fft<T>>>,
+    /// The keys of `c2c` whose plan is rustfft's own (not shardfft's kernel or Bluestein).
+    c2c_rustfft: HashSet<(usize, bool)>,
     r2c: HashMap<usize, Arc<dyn RealToComplex<T>>>,
     /// The plans of `r2c` that read their input without writing it (all but realfft's).
     r2c_read_only: HashMap<usize, Arc<dyn ReadOnlyR2c<T>>>,
@@ -107,6 +109,7 @@ impl<T: Float> PlanCache<T> {
                 complex: FftPlanner::new(),
                 real: RealFftPlanner::new(),
                 c2c: HashMap::new(),
+                c2c_rustfft: HashSet::new(),
                 r2c: HashMap::new(),
                 r2c_read_only: HashMap::new(),
                 r2c_lanes: HashMap::new(),
@@ -139,13 +142,31 @@ impl<T: Float> PlanCache<T> {
         // Built unlocked: the Bluestein plan plans its inner length through this cache.
         let generic = self.lock().complex.plan_fft(n, direction(inverse));
         let plan = if let Some(native) = T::native_complex(n, inverse) {
-            measure::faster_complex(native, generic, T::native_lanes_per_call(n))
+            measure::faster_complex(native, generic.clone(), T::native_lanes_per_call(n))
         } else if let Some(bluestein) = bluestein::plan(self, n, inverse)? {
-            measure::faster_complex(bluestein, generic, 1)
+            measure::faster_complex(bluestein, generic.clone(), 1)
         } else {
-            generic
+            generic.clone()
         };
-        Ok(self.lock().c2c.entry((n, inverse)).or_insert(plan).clone())
+        let mut planners = self.lock();
+        let kept = planners.c2c.entry((n, inverse)).or_insert(plan).clone();
+        if Arc::ptr_eq(&kept, &generic) {
+            planners.c2c_rustfft.insert((n, inverse));
+        }
+        Ok(kept)
+    }
+
+    /// Whether [`complex`](Self::complex)'s plan of length `n` is rustfft's own (rather than
+    /// shardfft's kernel or Bluestein's algorithm over an inner length).
+    ///
+    /// ```
+    /// let plans = <f64 as shardfft::Float>::plans();
+    /// assert!(plans.complex_is_rustfft(1, false)?);
+    /// # Ok::<(), shardfft::Error>(())
+    /// ```
+    pub fn complex_is_rustfft(&self, n: usize, inverse: bool) -> Result<bool> {
+        self.complex(n, inverse)?;
+        Ok(self.lock().c2c_rustfft.contains(&(n, inverse)))
     }
 
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled; shardfft's own

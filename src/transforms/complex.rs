@@ -24,7 +24,7 @@ pub(crate) fn c2c_axis<A: Scalar>(
     inverse: bool,
     norm: Norm,
 ) -> Result<ArrayD<Complex<A::Real>>> {
-    let kernel = C2c(A::Real::plans().complex(n, inverse)?);
+    let kernel = C2c::planned(n, inverse)?;
     map_axis(x, axis, &kernel, A::to_complex, scale(norm.factor(n, inverse)))
 }
 
@@ -37,7 +37,7 @@ pub(crate) fn c2c_axis_into<A: Scalar>(
     norm: Norm,
     out: ArrayViewMutD<'_, Complex<A::Real>>,
 ) -> Result<()> {
-    let kernel = C2c(A::Real::plans().complex(n, inverse)?);
+    let kernel = C2c::planned(n, inverse)?;
     map_axis_into(x, axis, &kernel, A::to_complex, scale(norm.factor(n, inverse)), out)
 }
 
@@ -66,7 +66,7 @@ pub(crate) fn c2c_axis_inplace<T: Float>(
     norm: Norm,
 ) -> Result<()> {
     let n = length(None, x.len_of(Axis(axis)), &format!("length of axis {axis}"))?;
-    let kernel = C2c(T::plans().complex(n, inverse)?);
+    let kernel = C2c::planned(n, inverse)?;
     if !map_axis_inplace(x.view_mut(), axis, &kernel, scale(norm.factor(n, inverse)))? {
         let y = c2c_axis(x.view(), axis, n, inverse, norm)?;
         x.assign(&y);

@@ -25,7 +25,7 @@ where
 {
     let axis = normalize_axis(axis, x.ndim())?;
     let n = length(n, x.len_of(Axis(axis)), "n")?;
-    let kernel = C2c(<S::Elem as Scalar>::Real::plans().complex(n, inverse)?);
+    let kernel = C2c::<<S::Elem as Scalar>::Real>::planned(n, inverse)?;
     let post = scale(norm.factor(n, inverse));
     map_axis_into(
         x.view().into_dyn(),
