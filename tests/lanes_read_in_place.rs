@@ -1,12 +1,13 @@
-//! Contiguous lanes that the kernels read where they are, in the caller's array, instead of a
-//! copy (long ones, and lanes of any length under rustfft's complex plans): the results against the float64 reference, bit for bit the same as the copying
+//! Lanes that the kernels read where they are, in the caller's array, instead of a copy (long
+//! contiguous ones, contiguous lanes of any length under rustfft's complex plans, and the rows
+//! of strided tiles under shardfft's slab plans): the results against the float64 reference, bit for bit the same as the copying
 //! path's, and the caller's input left exactly as it was.
 
 mod common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};
-use shardfft::{Complex, Float, Norm, fft, fft_into, irfft, irfft_into, rfft, rfft_into, zeros};
+use shardfft::{Complex, Float, Norm, fft, fft_inplace, fft_into, irfft, irfft_into, rfft, rfft_into, zeros};
 
 /// `rows` lanes of `n` values along the last axis (fewer and more lanes than a 2-core pool's
 /// workers), as numpy would hold them.
@@ -147,5 +148,48 @@ fn short_complex_lanes_of_rustfft_plans_are_read_in_place_and_left_as_they_were(
         }
         complex_lanes::<f32>(&mut rng, n);
         complex_lanes::<f64>(&mut rng, n);
+    }
+}
+
+/// Strided columns (the first axis, whole, cut and padded; a multiple of eight columns and
+/// not): `fft` against the naive float64 DFT, `fft_into` and `fft_inplace` bit for bit alike,
+/// the input untouched. f32 lengths of shardfft's slab plans read their tiles' rows where
+/// they are; f64 runs the generic column tiles.
+fn strided_columns<T: Float>(rng: &mut TestRng, rows: usize, n: usize, cols: usize)
+where
+    Complex<T>: ToC64,
+{
+    let x = rng.complex::<T>(&[rows, cols]);
+    let before = x.clone();
+    let what = || format!("fft axis 0 {} rows={rows} n={n} cols={cols}", T::NAME);
+    let want = dft_axis(&to_c64(&x), 0, n, false);
+    let got = fft(&x, Some(n), 0, Norm::Backward).unwrap();
+    assert!(x == before, "{} changed its input", what());
+    check_err(rel_l2(&got, &want), bound::<T>(n), rng.seed, what);
+    let mut into = zeros::<Complex<T>, _>(IxDyn(&[n, cols])).unwrap();
+    fft_into(&x, &mut into, Some(n), 0, Norm::Backward).unwrap();
+    assert!(x == before, "{}: fft_into changed its input", what());
+    assert!(got == into, "{}: fft and fft_into differ", what());
+    if rows == n {
+        let mut inplace = x.clone();
+        fft_inplace(&mut inplace, 0, Norm::Backward).unwrap();
+        assert!(got == inplace, "{}: fft and fft_inplace differ", what());
+    }
+}
+
+#[test]
+fn strided_complex_columns_are_read_in_place_and_left_as_they_were() {
+    let mut rng = TestRng::new("strided columns read in place");
+    for (rows, n, cols) in [
+        (512, 512, 24),
+        (1024, 1024, 16),
+        (1000, 1024, 16),
+        (1100, 1024, 8),
+        (512, 512, 13),
+    ] {
+        strided_columns::<f32>(&mut rng, rows, n, cols);
+    }
+    for (rows, n, cols) in [(512, 512, 16), (700, 512, 9)] {
+        strided_columns::<f64>(&mut rng, rows, n, cols);
     }
 }

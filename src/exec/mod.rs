@@ -384,6 +384,7 @@ where
                     block,
                     col,
                     groups,
+                    reads_as_they_are::<T, K::In, L>(),
                 );
             }
             if cols % SLAB_COLUMNS > 0 {
