@@ -232,7 +232,7 @@ where
         let ptr = buf.as_mut_ptr();
         // SAFETY: source and destination are the same initialized buffer; every tile reads its
         // own lanes completely before writing the same lanes, and tiles are disjoint.
-        unsafe { run_grid(ptr as *const Complex<T>, SyncPtr(ptr), &grid, kernel, &|x| x, &post)? };
+        unsafe { run_grid(ptr as *const Complex<T>, SyncPtr(ptr), &grid, kernel, &same, &post)? };
     }
     Ok(true)
 }
@@ -574,8 +574,10 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
         }
         // SAFETY: initialized (by the caller or just above), exclusively this tile's.
         let output = unsafe { std::slice::from_raw_parts_mut(out_ptr, lanes * n_out) };
-        // SAFETY: as in the in-place branch above.
+        // SAFETY: as in the in-place branch above (apart: a kernel that is not in place may
+        // still be run over one buffer, by `map_axis_inplace`).
         let read = as_they_are
+            && !std::ptr::addr_eq(src_lane, out_ptr)
             && kernel.apply_from(
                 unsafe { read_as::<A, K::In>(src_lane, lanes * n_in) },
                 output,
