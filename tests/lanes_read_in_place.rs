@@ -138,7 +138,7 @@ fn long_complex_lanes_are_read_in_place_and_left_as_they_were() {
 #[test]
 fn short_complex_lanes_of_rustfft_plans_are_read_in_place_and_left_as_they_were() {
     let mut rng = TestRng::new("short complex lanes read in place");
-    // Lanes under rustfft's plans are read in place at every length; the planner keeps
+    // Lanes under rustfft's plans are read in place up to 4 KiB; the planner keeps
     // rustfft's for at least the lengths below 8 and the primes below 1024 (shardfft has no
     // kernel of its own there and Bluestein is offered only from 1024).
     for n in [1, 2, 3, 5, 7, 8, 16, 64, 97, 100, 128, 256, 1000, 1021] {

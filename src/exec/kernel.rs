@@ -31,9 +31,9 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     fn apply_from(&self, _input: &[Self::In], _output: &mut [Self::Out], _scratch: &mut [Complex<T>]) -> bool {
         false
     }
-    /// Whether lanes shorter than the executor's usual threshold for
-    /// [`apply_from`](Self::apply_from) are read where they are too: rustfft's butterflies,
-    /// which read their lane a few times in one pass, are faster that way than after a copy.
+    /// Whether short lanes (below the executor's usual threshold for
+    /// [`apply_from`](Self::apply_from)) are read where they are too: rustfft's butterflies
+    /// are faster that way than after a copy.
     fn reads_short_lanes(&self) -> bool {
         false
     }

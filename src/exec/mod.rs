@@ -65,11 +65,18 @@ const READ_IN_PLACE_BYTES: usize = 32 << 10;
 /// destination that the kernel writes anyway. Measured alike (c2c f32): 2^13 points (64 KiB)
 /// 3.58–3.60 against 3.84–3.88 ms, 2^15 3.58 against 4.04, 2^16 alike, 2^20 × 4 (the lanes
 /// of the split) 6.94 against 8.60; 2^12 (32 KiB) 3.81–3.87 against 3.44–3.46. Not for
-/// rustfft's own plans ([`LaneKernel::reads_short_lanes`]), whose butterflies read lanes of
-/// any length in place faster (f32, 2^22 values, twice in one process, a busy host): n = 16
-/// 3.93 / 3.44 against 4.81 / 4.56 ms, 64 2.37 / 2.57 against 2.83 / 2.89, 256 3.64 / 3.45
-/// against 3.94 / 3.98, 1000 6.96 / 6.88 against 7.03 / 7.05, 100 alike.
+/// rustfft's own plans of lanes up to [`READ_SHORT_LANES_MAX_BYTES`].
 const READ_OVER_DESTINATION_BYTES: usize = 64 << 10;
+/// Bytes up to which a lane under rustfft's own plan ([`LaneKernel::reads_short_lanes`]) is
+/// read where it is, however short: its hard-coded butterflies read a short lane faster from
+/// the source than from a copy. Measured on the 2-vCPU Xeon VM of 2026-12-07 (f32, 2^22
+/// values, fft_into, the two ways alternating in one process, twice, a busy host): n = 16
+/// 3.93 / 3.44 against 4.81 / 4.56 ms, 32 2.87 / 2.75 against 3.50 / 3.52, 64 2.37 / 2.57
+/// against 2.83 / 2.89, 128 3.30 / 3.23 against 3.53 / 3.58, 256 3.64 / 3.45 against 3.94 /
+/// 3.98; but at 1000 (rustfft's mixed radix) 6.96 / 6.88 against 7.03 / 7.05, and lanes
+/// timed alone on both cores read slower at 1000 and 1024 (3.4–7.3 against 3.2–5.1 ms per
+/// 16 MiB), so longer lanes keep the copy.
+const READ_SHORT_LANES_MAX_BYTES: usize = 4 << 10;
 /// Fewest columns a strided tile gathers, so a row read fills at least part of a cache line.
 const MIN_TILE_COLS: usize = 4;
 /// Most columns a strided tile gathers.
@@ -517,15 +524,15 @@ unsafe fn run_lane_tile<T, A, K, L, P>(
     // length for kernels that read short lanes well), go to a kernel that reads them where
     // they are; the others are gathered first (into the
     // destination for in-place kernels, else the work buffer).
-    let least = if kernel.reads_short_lanes() {
+    let lane_bytes = n_in * std::mem::size_of::<K::In>();
+    let least = if kernel.reads_short_lanes() && lane_bytes <= READ_SHORT_LANES_MAX_BYTES {
         0
     } else if in_place::<T, K>() {
         READ_OVER_DESTINATION_BYTES
     } else {
         READ_IN_PLACE_BYTES
     };
-    let as_they_are =
-        reads_as_they_are::<T, K::In, L>() && grid.len_in == n_in && n_in * std::mem::size_of::<K::In>() >= least;
+    let as_they_are = reads_as_they_are::<T, K::In, L>() && grid.len_in == n_in && lane_bytes >= least;
     if in_place::<T, K>() {
         // Each group gathered straight into the destination (or read from the source by the
         // kernel, into an initialized destination).
