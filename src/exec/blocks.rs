@@ -105,10 +105,10 @@ where
 }
 
 /// A source lane of `len` complex values read where they are (zero past `len`): runs inside
-/// the lane are slices of it, with no copy. Measured on the Zen 4 VM (f32, 2 workers, against
-/// [`Loaded`] with the identity, alternating in one process, medians of 20, a busy host):
-/// c2c 2^22 15.6–15.7 against 16.3–17.3 ms, 2^20 × 4 16.0–16.4 against 16.6–17.2, 2^24
-/// 73.8–78.4 against 80.2–84.5.
+/// the lane are slices of it, with no copy. Measured on the 2-vCPU Xeon VM of 2026-12-07 (f32,
+/// 2 workers, against [`Loaded`] with the identity, alternating in one process, medians of
+/// 20, a busy host): c2c 2^22 15.6–16.7 against 16.3–18.1 ms, 2^20 × 4 16.0–16.6 against
+/// 16.6–17.5, 2^24 73.8–78.4 against 80.2–84.5, rfft 2^24 48.3 against 52.9.
 pub(crate) struct InPlace<T> {
     src: SyncPtr<Complex<T>>,
     len: usize,

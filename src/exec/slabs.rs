@@ -167,7 +167,7 @@ struct TileSource<'a, A, L> {
     next: Option<(usize, usize)>,
     load: &'a L,
     /// Whether `load` is the identity (`A` is `Complex<T>`): rows are then read where they
-    /// are, not copied through it first. Measured on the Zen 4 VM (f32 axis 0, 2 workers,
+    /// are, not copied through it first. Measured on the Xeon VM of 2026-12-07 (f32 axis 0, 2 workers,
     /// the two ways alternating in one process, twice, a busy host): 4096 × 1024 13.1–13.7
     /// against 14.7–15.5 ms, 4096 × 4096 66.7–66.8 against 73.1–73.8, 16384 × 256 22.9–23.5
     /// against 25.1–25.8.
