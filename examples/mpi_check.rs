@@ -1,5 +1,5 @@
-//! The sharded-transform test suite of `tests/dist.rs` on MPI ranks: every check of
-//! `tests/dist_suite/mod.rs` runs on the MPI world communicator.
+//! The sharded-transform test suite of `tests/integration/dist.rs` on MPI ranks: every check of
+//! `tests/integration/dist_suite/mod.rs` runs on the MPI world communicator.
 //!
 //!     cargo build --release --features mpi --example mpi_check
 //!     mpirun -np 4 target/release/examples/mpi_check
@@ -8,7 +8,7 @@
 //! panics, and `MpiComm`'s panic hook aborts the job with the failing rank named; an error
 //! returned by a check aborts it the same way (`MpiComm::run`).
 
-#[path = "../tests/dist_suite/mod.rs"]
+#[path = "../tests/integration/dist_suite/mod.rs"]
 mod suite;
 
 use std::time::Instant;

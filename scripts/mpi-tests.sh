@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The MPI tests: the shared sharded-transform and sharded-convolution suite (tests/dist_suite)
+# The MPI tests: the shared sharded-transform and sharded-convolution suite (tests/integration/dist_suite)
 # on 2 and 4 MPI ranks (examples/mpi_check.rs), the demo's training on MPI ranks (batch split
-# on 2, sequence split on 4: the loss must fall 100x, as tests/demo.rs asks in-process), and a rank that panics mid-collective must end the job quickly with
+# on 2, sequence split on 4: the loss must fall 100x, as tests/integration/demo.rs asks in-process), and a rank that panics mid-collective must end the job quickly with
 # a message naming it (examples/mpi_fail.rs). Needs Open MPI (Debian: libopenmpi-dev
 # openmpi-bin libclang-dev pkg-config). Prints PASS or FAIL; exits non-zero on failure.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the scipy-recorded convolution fixtures read by tests/conv_scipy.rs.
+"""Writes the scipy-recorded convolution fixtures read by tests/integration/conv_scipy.rs.
 
     .venv/bin/python bench/peers/make_conv_fixtures.py      # rewrites tests/fixtures/conv/
 

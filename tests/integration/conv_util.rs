@@ -1,8 +1,5 @@
 //! Helpers of the convolution tests: seeded random data, conversions to complex f64, and the
 //! O(N·K) reference convolution with broadcasting, in f64.
-//!
-//! Each conv test binary uses a subset, hence the `dead_code` allowance.
-#![allow(dead_code)]
 
 use ndarray::{ArrayD, IxDyn};
 use shardfft::Complex;
@@ -14,8 +11,7 @@ pub use common::C64;
 /// The four modes.
 pub const MODES: [Mode; 4] = [Mode::Full, Mode::Same, Mode::Valid, Mode::Causal];
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 /// The shared seeded generator of the integration tests.
 pub use common::TestRng as Rng64;

@@ -509,7 +509,7 @@ fn run_children(cases: &[&str]) {
             .arg(&exe)
             .args([
                 "--exact",
-                "size_case_child",
+                "errors::size_case_child",
                 "--ignored",
                 "--nocapture",
                 "--test-threads=1",

@@ -3,7 +3,7 @@
 //! of strided tiles under shardfft's slab plans): the results against the float64 reference, bit for bit the same as the copying
 //! path's, and the caller's input left exactly as it was.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};

@@ -2,7 +2,7 @@
 //! and agreement between methods and between the tape and no-tape paths, for signal and kernel
 //! in every mode.
 
-mod conv_util;
+use crate::conv_util;
 
 use conv_util::{C64, MODES, RandomArray, Rng64, TestElem};
 use ndarray::{ArrayD, IxDyn};

@@ -1,6 +1,6 @@
 //! Lone long lanes, which run on every core: real ones (rfft, irfft and their `_into` forms) through the half-length four-step, complex ones through the four-step (read where they are) or, for prime lengths, the chirp split; against float64.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{ArrayD, IxDyn};

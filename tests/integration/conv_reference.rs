@@ -1,7 +1,7 @@
 //! Convolution and correlation against the O(N·K) definition in f64: every mode and method,
 //! real and complex, odd/even/prime lengths, K > N and K = 1, batching and broadcasting, N-D.
 
-mod conv_util;
+use crate::conv_util;
 
 use std::collections::BTreeMap;
 

@@ -11,7 +11,7 @@
 //! then check only that, and say so.
 #![cfg(target_arch = "x86_64")]
 
-mod common;
+use crate::common;
 
 use common::*;
 use realfft::{ComplexToReal, FftError, RealFftPlanner, RealToComplex};

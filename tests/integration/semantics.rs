@@ -3,7 +3,7 @@
 //! input to complex transforms, fftfreq/rfftfreq and fftshift/ifftshift. Values marked "numpy"
 //! were computed with numpy 2.4.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{Array1, ArrayD, ArrayViewD, Axis, IxDyn, ShapeBuilder, Slice, array};

@@ -3,10 +3,10 @@
 //!
 //! Bound: relative L2 error ≤ 4·eps·max(log2 n, 1), where n is the transform's (total) size. f32
 //! results are compared with the float64 DFT of the same (f32-rounded) input. The worst ratio
-//! error / (eps·log2 n) per family is printed (`cargo test --release --test reference --
+//! error / (eps·log2 n) per family is printed (`cargo test --release --test integration -- reference::
 //! --nocapture | grep ACCURACY`).
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{ArrayD, Axis, IxDyn, Slice};

@@ -1,9 +1,8 @@
-//! Sharded convolution on the in-process backend: the checks of `tests/dist_suite/conv.rs`
+//! Sharded convolution on the in-process backend: the checks of `tests/integration/dist_suite/conv.rs`
 //! (shared with the MPI run, `examples/mpi_check.rs`) on 1 to 8 thread ranks, then what only
 //! this backend checks: how many collectives a convolution makes, and bad plans.
 
-#[path = "dist_suite/mod.rs"]
-mod suite;
+use crate::dist_suite as suite;
 
 use std::cell::Cell;
 

@@ -4,7 +4,7 @@
 //! proptest seeds itself from entropy on every run; each case also carries the seed of its
 //! array data, so a failing case printed by proptest replays exactly.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{ArrayD, ArrayViewD, Axis};

@@ -1,13 +1,12 @@
 //! Sharded arrays on the in-process backend.
 //!
-//! The transform checks live in `tests/dist_suite/mod.rs`, shared with the MPI backend
+//! The transform checks live in `tests/integration/dist_suite/mod.rs`, shared with the MPI backend
 //! (`examples/mpi_check.rs`, run by `scripts/mpi-tests.sh`): here every check runs on 1 to 8
 //! thread ranks. The tests below the suite's are the ones only the in-process backend can make:
 //! failures turned into errors on every rank, timeouts, and a communicator that refuses to
 //! communicate.
 
-#[path = "dist_suite/mod.rs"]
-mod suite;
+use crate::dist_suite as suite;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,5 @@
 //! Shared by the gradient tests: every transform behind one dispatcher, random data, layouts,
 //! real inner products and error bookkeeping.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -377,16 +376,4 @@ impl Worst {
         }
         eprint!("{text}");
     }
-    pub fn max(&self) -> f64 {
-        self.0.values().map(|v| v.0).fold(0.0, f64::max)
-    }
-}
-
-pub fn type_name<T: Float>() -> &'static str {
-    T::NAME
-}
-
-/// Debug text of a value, for failure messages.
-pub fn show(v: &impl Debug) -> String {
-    format!("{v:?}")
 }

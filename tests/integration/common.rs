@@ -1,8 +1,5 @@
 //! Shared helpers of the integration tests: seeded random data, an exact naive DFT in float64,
 //! relative L2 errors and the accuracy bound.
-//!
-//! Every test binary uses a subset of these, hence the `dead_code` allowance.
-#![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;

@@ -6,7 +6,7 @@
 //! compared (relative L2 error) with the finite differences of L over every real component of x
 //! (real and imaginary parts of a complex x). Run with `--nocapture` to see the worst errors.
 
-mod grad_support;
+use crate::grad_support;
 
 use grad_support::*;
 use ndarray::ArrayD;

@@ -9,7 +9,7 @@
 //! Tolerances are the reference bound 4·eps·log2 n scaled by how many transforms each identity
 //! involves, plus one rounding of the combined input.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::Array1;

@@ -3,7 +3,7 @@
 //! every output layout (C order, Fortran order, a strided view), with every element of the
 //! output overwritten, and their errors leaving the caller's array untouched.
 
-mod common;
+use crate::common;
 
 use common::*;
 use ndarray::{ArrayD, ArrayViewMutD, IxDyn, ShapeBuilder, Slice};

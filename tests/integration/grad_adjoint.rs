@@ -5,7 +5,7 @@
 //! the Cauchy–Schwarz bound of both sides, so cancellation in the sums cannot hide or fake an error.
 //! Run with `--nocapture` to see the worst error per transform.
 
-mod grad_support;
+use crate::grad_support;
 
 use grad_support::*;
 use ndarray::{Array1, Array2, Array3};

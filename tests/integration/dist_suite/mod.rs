@@ -5,7 +5,7 @@
 //! from fixed seeds, run the sharded operation, gather the result and compare it with the local
 //! library's answer on the gathered array. A failed check panics (with the in-process backend
 //! that becomes an error on every rank; under MPI the panic hook aborts the job naming the
-//! rank). Included by `tests/dist.rs` (thread ranks, `run_threads`) and by
+//! rank). Included by `tests/integration/dist.rs` (thread ranks, `run_threads`) and by
 //! `examples/mpi_check.rs` (MPI ranks), so both backends pass one suite.
 
 #![allow(dead_code)]
