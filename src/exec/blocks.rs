@@ -98,9 +98,7 @@ where
     }
 
     fn prefetch(&self, start: usize, len: usize) {
-        if start + len <= self.len {
-            prefetch_run(self.src.get().wrapping_add(start), len);
-        }
+        prefetch_inside(self.src.get(), self.len, start, len);
     }
 }
 
@@ -140,9 +138,15 @@ impl<T: Float> LaneReader<T> for InPlace<T> {
     }
 
     fn prefetch(&self, start: usize, len: usize) {
-        if start + len <= self.len {
-            prefetch_run(self.src.get().wrapping_add(start), len);
-        }
+        prefetch_inside(self.src.get(), self.len, start, len);
+    }
+}
+
+/// Prefetches the run `start..start + len` of a lane of `lane_len` values at `src`, if it lies
+/// inside the lane (runs past its end are zeros, not read).
+fn prefetch_inside<A>(src: *const A, lane_len: usize, start: usize, len: usize) {
+    if start + len <= lane_len {
+        prefetch_run(src.wrapping_add(start), len);
     }
 }
 

@@ -75,11 +75,8 @@ pub(crate) struct C2c<T: Float> {
 impl<T: Float> C2c<T> {
     /// The kernel of length `n` the planner keeps.
     pub(crate) fn planned(n: usize, inverse: bool) -> Result<Self> {
-        let plans = T::plans();
-        Ok(C2c {
-            plan: plans.complex(n, inverse)?,
-            rustfft: plans.complex_is_rustfft(n, inverse)?,
-        })
+        let (plan, rustfft) = T::plans().complex_with_origin(n, inverse)?;
+        Ok(C2c { plan, rustfft })
     }
 }
 

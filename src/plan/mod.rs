@@ -135,8 +135,16 @@ impl<T: Float> PlanCache<T> {
     /// are offered, the same way, Bluestein's algorithm over an inner length from this cache
     /// (the shortest multiple of 64 made of 2, 3 and 5 that holds its convolution).
     pub fn complex(&self, n: usize, inverse: bool) -> Result<Arc<dyn Fft<T>>> {
-        if let Some(plan) = self.lock().c2c.get(&(n, inverse)) {
-            return Ok(plan.clone());
+        Ok(self.complex_with_origin(n, inverse)?.0)
+    }
+
+    /// [`complex`](Self::complex)'s plan and whether it is rustfft's own, from one look-up.
+    pub(crate) fn complex_with_origin(&self, n: usize, inverse: bool) -> Result<(Arc<dyn Fft<T>>, bool)> {
+        {
+            let planners = self.lock();
+            if let Some(plan) = planners.c2c.get(&(n, inverse)) {
+                return Ok((plan.clone(), planners.c2c_rustfft.contains(&(n, inverse))));
+            }
         }
         check_plan_memory::<T>(n)?;
         // Built unlocked: the Bluestein plan plans its inner length through this cache.
@@ -150,10 +158,11 @@ impl<T: Float> PlanCache<T> {
         };
         let mut planners = self.lock();
         let kept = planners.c2c.entry((n, inverse)).or_insert(plan).clone();
-        if Arc::ptr_eq(&kept, &generic) {
+        let rustfft = Arc::ptr_eq(&kept, &generic) || planners.c2c_rustfft.contains(&(n, inverse));
+        if rustfft {
             planners.c2c_rustfft.insert((n, inverse));
         }
-        Ok(kept)
+        Ok((kept, rustfft))
     }
 
     /// Whether [`complex`](Self::complex)'s plan of length `n` is rustfft's own (rather than
@@ -165,8 +174,7 @@ impl<T: Float> PlanCache<T> {
     /// # Ok::<(), shardfft::Error>(())
     /// ```
     pub fn complex_is_rustfft(&self, n: usize, inverse: bool) -> Result<bool> {
-        self.complex(n, inverse)?;
-        Ok(self.lock().c2c_rustfft.contains(&(n, inverse)))
+        Ok(self.complex_with_origin(n, inverse)?.1)
     }
 
     /// The real-to-complex plan of real length `n` (n/2+1 outputs), unscaled; shardfft's own
