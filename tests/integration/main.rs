@@ -27,3 +27,4 @@ mod properties;
 mod reference;
 mod selftest;
 mod semantics;
+mod streamed_outputs;
