@@ -440,3 +440,13 @@ pub fn for_each_layout<A: Clone + Default>(x: &ArrayD<A>, mut f: impl FnMut(&str
         f("permuted axes", pb.view().permuted_axes(inv));
     }
 }
+
+/// Runs `f` on a pool of two workers, so work that the library splits over the cores (a lone
+/// lane, the tiles of a batch) is split over both whatever this machine's core count.
+pub fn on_two_workers<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("a pool of two workers")
+        .install(f)
+}

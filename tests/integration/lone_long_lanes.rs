@@ -6,16 +6,6 @@ use common::*;
 use ndarray::{ArrayD, IxDyn};
 use shardfft::{Complex, Float, Norm, fft, fft_inplace, fft_into, ifft, irfft, irfft_into, rfft, rfft_into};
 
-/// Runs `f` on a pool of two workers, so a lone lane is split over both whatever this
-/// machine's core count.
-fn on_two_workers<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a pool of two workers")
-        .install(f)
-}
-
 /// rfft and irfft of one lane of `len` values cut or padded to `n`, in all three norms,
 /// against float64 rustfft; then irfft(rfft(x)) against x.
 fn check<T: Float + ToC64>(n: usize, len: usize, rng: &mut TestRng)

@@ -9,15 +9,6 @@ use common::*;
 use ndarray::{ArrayD, ArrayViewMutD, IxDyn};
 use shardfft::{Complex, Float, Norm, fft, fft_into, zeros};
 
-/// Runs `f` on a pool of two workers, so the lanes are split into tiles on both.
-fn on_two_workers<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .expect("a pool of two workers")
-        .install(f)
-}
-
 /// Every lane of `x` (`lanes × n`) through float64 rustfft (independent code, 2^-52
 /// precision; the naive DFT would take minutes over millions of values).
 fn lanes_reference(x: &ArrayD<C64>, inverse: bool) -> ArrayD<C64> {
