@@ -56,6 +56,12 @@ pub trait Float: rustfft::FftNum + num_traits::Float + Default + std::fmt::Displ
     fn native_lanes_per_call(_n: usize) -> usize {
         1
     }
+    /// Whether shardfft's own complex kernel of length `n` prefetches each lane's successor
+    /// in a call (so lanes are best handed to it where they lie).
+    #[doc(hidden)]
+    fn native_reads_ahead(_n: usize) -> bool {
+        false
+    }
 }
 
 macro_rules! float_impl {
@@ -87,6 +93,9 @@ macro_rules! float_impl {
                 }
                 fn native_lanes_per_call(n: usize) -> usize {
                     crate::plan::$native::lanes_per_call(n)
+                }
+                fn native_reads_ahead(n: usize) -> bool {
+                    crate::plan::$native::reads_ahead(n)
                 }
             )?
         }

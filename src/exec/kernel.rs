@@ -37,6 +37,12 @@ pub(crate) trait LaneKernel<T: Float>: Sync {
     fn reads_short_lanes(&self) -> bool {
         false
     }
+    /// Whether the kernel prefetches each lane's successor in a call while it transforms the
+    /// lane, so a call's worth of lanes is best read where it lies (see
+    /// [`native::reads_ahead`](crate::plan::native::reads_ahead)).
+    fn reads_ahead(&self) -> bool {
+        false
+    }
     /// Whether [`apply_inplace`](Self::apply_inplace) works: `In == Out` and equal lane lengths.
     const IN_PLACE: bool = false;
     /// Transforms `data.len() / in_len` lanes in place (only called when `IN_PLACE`).
@@ -70,13 +76,20 @@ pub(crate) struct C2c<T: Float> {
     /// Whether `plan` is rustfft's own, whose butterflies read short lanes where they are
     /// faster than after a copy (see [`LaneKernel::reads_short_lanes`]).
     rustfft: bool,
+    /// [`LaneKernel::lanes_per_call`]: shardfft's kernel's wish, one lane for rustfft's plans.
+    lanes_per_call: usize,
 }
 
 impl<T: Float> C2c<T> {
     /// The kernel of length `n` the planner keeps.
     pub(crate) fn planned(n: usize, inverse: bool) -> Result<Self> {
         let (plan, rustfft) = T::plans().complex_with_origin(n, inverse)?;
-        Ok(C2c { plan, rustfft })
+        let lanes_per_call = if rustfft { 1 } else { T::native_lanes_per_call(n) };
+        Ok(C2c {
+            plan,
+            rustfft,
+            lanes_per_call,
+        })
     }
 }
 
@@ -107,13 +120,16 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
     fn reads_short_lanes(&self) -> bool {
         self.rustfft
     }
+    fn reads_ahead(&self) -> bool {
+        !self.rustfft && T::native_reads_ahead(self.plan.len())
+    }
     const IN_PLACE: bool = true;
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {
         let need = self.plan.get_inplace_scratch_len();
         self.plan.process_with_scratch(data, &mut scratch[..need]);
     }
     fn lanes_per_call(&self) -> usize {
-        T::native_lanes_per_call(self.plan.len())
+        self.lanes_per_call
     }
     fn four_step(&self) -> Result<Option<Arc<FourStep<T>>>> {
         T::plans().four_step(self.plan.len(), self.plan.fft_direction() == FftDirection::Inverse)

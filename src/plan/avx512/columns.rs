@@ -8,7 +8,7 @@ use num_complex::Complex;
 
 use std::arch::x86_64::__m512;
 
-use super::passes::{LANES, Layout, radix8_rows_into_slabs};
+use super::passes::{LANES, Layout, NextLane, radix8_rows_into_slabs};
 use super::{Pass, run_pass_in, strided_passes, strided_radices};
 use crate::plan::{SlabFft, TileRows};
 
@@ -82,7 +82,17 @@ impl Columns {
                 if i == last { Layout::DENSE } else { self.between },
             ];
             // SAFETY: the caller's contract; `from` and `to` are the two distinct slabs.
-            unsafe { run_pass_in::<__m512>(pass, self.inverse, from, to, LANES * self.len, layouts) };
+            unsafe {
+                run_pass_in::<__m512>(
+                    pass,
+                    self.inverse,
+                    from,
+                    to,
+                    LANES * self.len,
+                    layouts,
+                    &mut NextLane::none(),
+                )
+            };
             std::mem::swap(&mut from, &mut to);
         }
         from

@@ -122,13 +122,69 @@ const FIVE: [f64; 4] = [
     0.587_785_252_292_473_1,
 ];
 
-/// The `R`-point DFT of `a` in place (`R` is 3, 4, 5 or 8).
+/// `cos(πe/8)` and `sin(πe/8)` for `e < 10`: the 16th roots of unity a 16-point DFT's inner
+/// twiddles `w16^{n2·k1}` (n2, k1 < 4) need.
+const SIXTEENTHS: [(f64, f64); 10] = {
+    const C1: f64 = 0.923_879_532_511_286_7;
+    const S1: f64 = 0.382_683_432_365_089_8;
+    const R: f64 = std::f64::consts::FRAC_1_SQRT_2;
+    [
+        (1.0, 0.0),
+        (C1, S1),
+        (R, R),
+        (S1, C1),
+        (0.0, 1.0),
+        (-S1, C1),
+        (-R, R),
+        (-C1, S1),
+        (-1.0, 0.0),
+        (-C1, -S1),
+    ]
+};
+
+/// The 16-point DFT of `a` in place, as a 4×4 array (`a[4·n1 + n2]`): 4-point DFTs down its
+/// four columns, the twiddles `w16^{n2·k1}`, then 4-point DFTs along its rows.
+#[inline]
+#[target_feature(enable = "avx512f")]
+unsafe fn dft16<V: Vector, const INV: bool>(a: &mut [V; 16]) {
+    // SAFETY: AVX-512F, as this function.
+    unsafe {
+        let mut b = [[V::zero(); 4]; 4];
+        for (n2, column) in b.iter_mut().enumerate() {
+            *column = [a[n2], a[4 + n2], a[8 + n2], a[12 + n2]];
+            dft4::<V, INV>(column);
+        }
+        let sign = if INV { 1.0 } else { -1.0 };
+        for (n2, column) in b.iter_mut().enumerate().skip(1) {
+            for (k1, v) in column.iter_mut().enumerate().skip(1) {
+                *v = match n2 * k1 {
+                    4 => V::quarter::<INV>(*v),
+                    e => {
+                        let (c, s) = SIXTEENTHS[e];
+                        V::cmul(*v, V::constant(c), V::constant(sign * s))
+                    }
+                };
+            }
+        }
+        for k1 in 0..4 {
+            let mut row = [b[0][k1], b[1][k1], b[2][k1], b[3][k1]];
+            dft4::<V, INV>(&mut row);
+            for (k2, v) in row.into_iter().enumerate() {
+                a[k1 + 4 * k2] = v;
+            }
+        }
+    }
+}
+
+/// The `R`-point DFT of `a` in place (`R` is 3, 4, 5, 8 or 16).
 #[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn dft<V: Vector, const R: usize, const INV: bool>(a: &mut [V; R]) {
     // SAFETY: AVX-512F, as this function.
     unsafe {
-        if let Ok(a) = <&mut [V; 8]>::try_from(&mut a[..]) {
+        if let Ok(a) = <&mut [V; 16]>::try_from(&mut a[..]) {
+            dft16::<V, INV>(a);
+        } else if let Ok(a) = <&mut [V; 8]>::try_from(&mut a[..]) {
             dft8::<V, INV>(a);
         } else if let Ok(a) = <&mut [V; 4]>::try_from(&mut a[..]) {
             dft4::<V, INV>(a);
@@ -140,11 +196,58 @@ unsafe fn dft<V: Vector, const R: usize, const INV: bool>(a: &mut [V; R]) {
     }
 }
 
+/// The cache lines of the lane a kernel transforms next, prefetched a few at a time from inside
+/// the strided passes of the current lane ([`NextLane::step`] once per butterfly), so the
+/// next lane's reads from memory overlap this lane's arithmetic. rustfft's plans, and these
+/// passes without it, leave each lane's first pass waiting on memory: a lane of a few KiB is
+/// too short for the hardware prefetchers to run ahead, and prefetching the whole next lane
+/// at once stalls on the core's line-fill buffers (measured in `Avx512Fft`).
+pub(super) struct NextLane {
+    next: *const i8,
+    end: *const i8,
+}
+
+impl NextLane {
+    /// Lines prefetched per butterfly: the passes after the first of a 1024-point lane run 80
+    /// butterflies for its 128 lines.
+    const LINES_PER_STEP: usize = 2;
+
+    /// Nothing to prefetch.
+    pub(super) fn none() -> NextLane {
+        NextLane {
+            next: std::ptr::null(),
+            end: std::ptr::null(),
+        }
+    }
+
+    /// The `bytes` from `start` (never dereferenced: prefetches do not fault).
+    pub(super) fn at<F>(start: *const F, bytes: usize) -> NextLane {
+        let next = start as *const i8;
+        NextLane {
+            next,
+            end: next.wrapping_add(bytes),
+        }
+    }
+
+    /// Prefetches the next [`LINES_PER_STEP`](Self::LINES_PER_STEP) lines, if any are left.
+    #[inline(always)]
+    fn step(&mut self) {
+        for _ in 0..Self::LINES_PER_STEP {
+            if self.next < self.end {
+                // SAFETY: a prefetch has no architectural effect and never faults.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>(self.next) };
+                self.next = self.next.wrapping_add(64);
+            }
+        }
+    }
+}
+
 /// One pass of radix `R` with stride `s = n / l` (a multiple of `V::LANES`), vectorized over `q`.
 ///
 /// `twiddles` holds, for each `p < l / R`, the `R - 1` values `w_l^{k·p}` (k = 1..R) as
 /// interleaved (re, im) pairs; it is empty when `l == R` (every twiddle is 1). `x` is read
-/// and `y` written in `layouts[0]` and `layouts[1]` ([`Layout`]).
+/// and `y` written in `layouts[0]` and `layouts[1]` ([`Layout`]). Each butterfly also
+/// prefetches a step of `next`.
 ///
 /// # Safety
 /// AVX-512F must be available; `x` and `y` must be valid for their layout's length of `n`
@@ -158,6 +261,7 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
     l: usize,
     twiddles: &[V::Float],
     layouts: [Layout; 2],
+    next: &mut NextLane,
 ) {
     let m = l / R;
     let s = n / l;
@@ -178,6 +282,7 @@ pub(super) unsafe fn strided<V: Vector, const R: usize, const INV: bool>(
                     // q + s·(p + r·m) + LANES ≤ s·l = n.
                     *ar = V::load(x.add(2 * from.at::<V>(q + s * (p + r * m))));
                 }
+                next.step();
                 dft::<V, R, INV>(&mut a);
                 for (k, &ak) in a.iter().enumerate() {
                     let v = if k == 0 || m == 1 {

@@ -5,6 +5,7 @@ use std::arch::x86_64::__m512d;
 use num_complex::Complex;
 use rustfft::FftDirection;
 
+use super::passes::NextLane;
 use super::{Pass, run_passes, whole_lane_passes, whole_lanes};
 
 /// A forward or inverse (unscaled) complex FFT for `f64` on AVX-512F, of any length that is a
@@ -57,7 +58,7 @@ impl Avx512Fft64 {
             // plan was made, and the passes were planned for `n`.
             unsafe {
                 let (from, to) = (src.add(lane * n) as *const f64, dst.add(lane * n) as *mut f64);
-                run_passes::<__m512d>(&self.passes, inverse, from, to, tmp, n);
+                run_passes::<__m512d>(&self.passes, inverse, from, to, tmp, n, NextLane::none());
             }
         }
     }
