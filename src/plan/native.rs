@@ -25,11 +25,15 @@ fn enabled() -> bool {
 pub const COMPLEX_MIN_LEN: usize = 512;
 
 /// The shortest length given to [`Avx512BatchFft`](super::Avx512BatchFft), which takes the
-/// lengths [`Avx512Fft`](super::Avx512Fft) does not (not multiples of 64) when they have a
-/// factor 5 or exceed 512. Measured in cache, one core, time against rustfft's: 40 0.55–0.68,
-/// 80 0.90, 200 0.57, 360 0.93–1.2, 480 0.83, 600 0.87, 1000 0.64–0.72, 2000 0.63–0.74, 6000
-/// 0.87, 10000 0.74–0.93; but rustfft's hard-coded butterflies win at 8–32 (1.05–1.8), 48
-/// (1.6), 72 (1.35), and at the multiples of 64 below [`COMPLEX_MIN_LEN`] (64–320: 1.1–1.5).
+/// lengths [`Avx512Fft`](super::Avx512Fft) does not plan from [`COMPLEX_MIN_LEN`] on (2000,
+/// 6000, 10000; and all below 512) when they have a factor 5 or exceed 512. Measured in cache,
+/// one core, time against rustfft's (Zen 5 VM): 40 0.55–0.68, 80 0.90, 200 0.57, 360
+/// 0.93–1.2, 480 0.83, 600 0.87, 1000 0.64–0.72, 2000 0.63–0.74, 6000 0.87, 10000 0.74–0.93;
+/// but rustfft's hard-coded butterflies win at 8–32 (1.05–1.8), 48 (1.6), 72 (1.35), and at
+/// the multiples of 64 below [`COMPLEX_MIN_LEN`] (64–320: 1.1–1.5). On the Xeon VM of
+/// 2026-12-07 `Avx512Fft` on 1000 points (first pass ending in a partial block) ran 2^22
+/// values in cache on both cores in 2.01 ms, this kernel in 2.81 and rustfft's in 2.96; 4000
+/// 2.38, 2.97, 2.95; 600 2.04, 2.08, 2.07.
 pub const BATCH_MIN_LEN: usize = 40;
 
 /// Which of shardfft's complex kernels takes length `n`, if any.
@@ -42,7 +46,7 @@ enum ComplexKernel {
 fn complex_kernel(n: usize) -> Option<ComplexKernel> {
     #[cfg(target_arch = "x86_64")]
     if enabled() {
-        if n >= COMPLEX_MIN_LEN && super::avx512::whole_lanes(n) {
+        if n >= COMPLEX_MIN_LEN && super::avx512::f32_whole_lanes(n) {
             return Some(ComplexKernel::WholeLanes);
         }
         let wanted = !n.is_multiple_of(64) && (n.is_multiple_of(5) || n > 512);
@@ -55,7 +59,8 @@ fn complex_kernel(n: usize) -> Option<ComplexKernel> {
 }
 
 /// The f32 complex kernel of length `n`: [`Avx512Fft`](super::Avx512Fft) for the lengths ≥
-/// [`COMPLEX_MIN_LEN`] it plans (multiples of 64 made of the primes 2, 3 and 5), else
+/// [`COMPLEX_MIN_LEN`] it plans (multiples of 64 made of the primes 2, 3 and 5, and multiples
+/// of 8 whose eighth is odd or four times odd, such as 1000), else
 /// [`Avx512BatchFft`](super::Avx512BatchFft) for the other multiples of 8 made of them from
 /// [`BATCH_MIN_LEN`] that have a factor 5 or exceed 512.
 ///
@@ -116,7 +121,9 @@ pub fn complex64(n: usize, inverse: bool) -> Option<Arc<dyn Fft<f64>>> {
 /// last of a call has its successor prefetched, and the call's lanes stay in L1 on their way
 /// to a streamed destination. Measured on the 2-vCPU Xeon VM of 2026-12-07 (2^22 values on
 /// both cores, out of place, each call's lanes streamed out): 1024 points in calls of 1, 2, 4,
-/// 8 lanes 3.37, 3.22, 3.11, 3.11 ms; 512 points 2.62, 2.48, 2.53, 2.48.
+/// 8 lanes 3.37, 3.22, 3.11, 3.11 ms; 512 points 2.62, 2.48, 2.53, 2.48; `fft_into` with 64
+/// KiB calls against these: 1024 2.94 against 2.82 ms, 512 2.84 against 2.55, 2048 3.15
+/// against 3.01, 1000 alike.
 const READ_AHEAD_CALL_BYTES: usize = 32 << 10;
 
 /// How many lanes the f32 complex kernel of length `n` wants per call: 8 for
@@ -126,8 +133,9 @@ const READ_AHEAD_CALL_BYTES: usize = 32 << 10;
 /// ```
 /// use shardfft::plan::native;
 /// assert_eq!(native::lanes_per_call(1001), 1);
-/// assert!([1, 8].contains(&native::lanes_per_call(1000)));
-/// assert!([1, 4].contains(&native::lanes_per_call(1024)));
+/// assert!([1, 8].contains(&native::lanes_per_call(2000))); // the batch kernel's
+/// assert!([1, 4].contains(&native::lanes_per_call(1024))); // 32 KiB of lanes
+/// assert!([1, 4].contains(&native::lanes_per_call(1000)));
 /// ```
 pub fn lanes_per_call(n: usize) -> usize {
     if complex_kernel(n) == Some(ComplexKernel::Batched) {

@@ -75,8 +75,13 @@ fn whole_lane_lengths() -> impl Iterator<Item = usize> {
     powers.chain(mixed)
 }
 
-/// The lengths the whole-lane kernels refuse.
-const NOT_WHOLE_LANE_LENGTHS: [usize; 12] = [0, 1, 2, 32, 48, 96, 448, 1000, 1023, 1025, 64 * 49, 64 * 11 * 3];
+/// The lengths the f32 whole-lane kernel plans besides those, below 2^20: multiples of 8
+/// whose eighth is odd or four times odd (made of 3 and 5), so the first pass ends in a
+/// partial block of butterflies (72 = 8·9, 1000 = 8·125, 4000 = 8·4·125, 375000 = 8·3·5^6).
+const PARTIAL_FIRST_PASS_LENGTHS: [usize; 12] = [72, 96, 120, 160, 200, 360, 600, 1000, 3000, 4000, 25000, 375_000];
+
+/// The lengths the whole-lane kernels refuse (f64 also refuses [`PARTIAL_FIRST_PASS_LENGTHS`]).
+const NOT_WHOLE_LANE_LENGTHS: [usize; 13] = [0, 1, 2, 32, 48, 56, 144, 448, 2000, 1023, 1025, 64 * 49, 64 * 11 * 3];
 
 fn direction(inverse: bool) -> FftDirection {
     if inverse {
@@ -92,7 +97,10 @@ fn refuses_lengths_it_has_no_kernel_for() {
         assert!(Avx512Fft::new(n, FftDirection::Forward).is_none(), "n={n}");
         assert!(Avx512Fft64::new(n, FftDirection::Inverse).is_none(), "n={n}");
     }
-    for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2, 2 * 448] {
+    for n in PARTIAL_FIRST_PASS_LENGTHS {
+        assert!(Avx512Fft64::new(n, FftDirection::Inverse).is_none(), "n={n}");
+    }
+    for n in [0, 1, 64, 100, 126, 1001, 1 << 20 | 2, 2 * 448, 2000] {
         assert!(Avx512R2c::new(n).is_none() && Avx512C2r::new(n).is_none(), "n={n}");
     }
 }
@@ -104,7 +112,7 @@ fn complex_matches_the_dft_at_every_length_it_plans() {
     }
     let mut rng = TestRng::new("native complex");
     let mut worst = Worst::default();
-    for n in whole_lane_lengths() {
+    for n in whole_lane_lengths().chain(PARTIAL_FIRST_PASS_LENGTHS) {
         for inverse in [false, true] {
             let dir = direction(inverse);
             let fft = Avx512Fft::new(n, dir).expect("planned");

@@ -63,13 +63,17 @@ pub(super) enum Pass<F = f32> {
     Strided { radix: usize, l: usize, twiddles: Vec<F> },
 }
 
-/// The passes of a whole lane of `len` points (a multiple of 64 made of 2, 3 and 5): the
-/// first radix-8 pass over the whole length, then the strided passes; `None` for other lengths.
+/// The passes of a whole lane of `len` points (a multiple of 8 whose eighth [`rest_radices`]
+/// takes): the first radix-8 pass over the whole length, then the strided passes; `None` for
+/// other lengths.
 fn whole_lane_passes<V: Vector>(len: usize, sign: f64) -> Option<Vec<Pass<V::Float>>>
 where
     f64: AsPrimitive<V::Float>,
 {
-    let radices = strided_radices(len / 8)?;
+    if !len.is_multiple_of(8) {
+        return None;
+    }
+    let radices = rest_radices(len / 8)?;
     // f32 only: the f64 kernel's passes were not timed with it.
     let radices = if V::LANES == 8 { sixteens(radices) } else { radices };
     let m = len / 8;
@@ -129,8 +133,10 @@ unsafe fn run_passes<V: Vector>(
 
 /// A forward or inverse (unscaled) complex FFT for `f32` on AVX-512F, of any length that is a
 /// multiple of [`MIN_LEN`](Self::MIN_LEN) with no prime factor above 5 (64, 128, 192, 320,
-/// 1024, 49152 = 3·2^14, ...). Lanes of at least 2^20 points run in two cache-sized halves
-/// (`split.rs`) instead of passes over the whole lane.
+/// 1024, 49152 = 3·2^14, ...), and below 2^20 of the multiples of 8 whose eighth is odd or
+/// four times odd (600, 1000 = 8·125, 3000, 4000 = 8·4·125: the first pass ends in a partial
+/// block). Lanes of at least 2^20 points run in two cache-sized halves (`split.rs`) instead
+/// of passes over the whole lane.
 ///
 /// ```
 /// use rustfft::Fft;
@@ -156,13 +162,10 @@ impl Avx512Fft {
     /// The shortest length planned (the first pass needs eight blocks of eight).
     pub const MIN_LEN: usize = 64;
 
-    /// The plan for `len`, or `None` when `len` is not a multiple of [`MIN_LEN`](Self::MIN_LEN)
-    /// made of the primes 2, 3 and 5, or this processor lacks AVX-512F.
+    /// The plan for `len`, or `None` when `len` is not one of the lengths above or this
+    /// processor lacks AVX-512F.
     pub fn new(len: usize, direction: FftDirection) -> Option<Self> {
-        if len == 0 || !len.is_multiple_of(Self::MIN_LEN) || !std::arch::is_x86_feature_detected!("avx512f") {
-            return None;
-        }
-        if !strided(len / 8) {
+        if !f32_whole_lanes(len) || !std::arch::is_x86_feature_detected!("avx512f") {
             return None;
         }
         let sign = if direction == FftDirection::Inverse { 1.0 } else { -1.0 };
@@ -241,9 +244,19 @@ impl Avx512Fft {
     }
 }
 
-/// Whether [`Avx512Fft`] plans `len` (a multiple of 64 made of 2, 3 and 5).
+/// Whether the whole-lane passes take `len` with a whole first pass (a multiple of 64 made of
+/// 2, 3 and 5): the lengths of [`Avx512Fft64`] and of the real kernels' halves.
 pub(super) fn whole_lanes(len: usize) -> bool {
     len.is_multiple_of(Avx512Fft::MIN_LEN) && strided(len / 8)
+}
+
+/// Whether [`Avx512Fft`] plans `len`: [`whole_lanes`], and below 2^20 the multiples of 8 of
+/// at least 64 whose eighth is made of 3 and 5 times 1 or 4 ([`rest_radices`]).
+pub(super) fn f32_whole_lanes(len: usize) -> bool {
+    whole_lanes(len)
+        || ((Avx512Fft::MIN_LEN..split::LANE_SPLIT_MIN_LEN).contains(&len)
+            && len.is_multiple_of(8)
+            && rest_radices(len / 8).is_some())
 }
 
 /// Whether [`Avx512BatchFft`] plans `len` (a multiple of 8 made of 2, 3 and 5).
@@ -381,6 +394,29 @@ fn sixteens(mut radices: Vec<usize>) -> Vec<usize> {
         radices.push(16);
     }
     radices
+}
+
+/// The radices of the passes after a whole lane's first (radix-8) pass, for `rest = len/8`:
+/// [`strided_radices`], and for a power-of-two part of 1 or 4 (which those passes leave to
+/// the first) the radix-5 and 3 passes and one radix-4 pass where it is 4 (1000: 5·5·5, 4000:
+/// 5·5·5·4). `None` for other lengths.
+fn rest_radices(rest: usize) -> Option<Vec<usize>> {
+    let mut odd = rest;
+    let mut radices = Vec::new();
+    for radix in [5, 3] {
+        while odd > 0 && odd.is_multiple_of(radix) {
+            radices.push(radix);
+            odd /= radix;
+        }
+    }
+    match odd {
+        1 => Some(radices),
+        4 => {
+            radices.push(4);
+            Some(radices)
+        }
+        _ => strided_radices(rest),
+    }
 }
 
 /// Whether the strided passes take `rest` (what [`strided_radices`] plans), without building

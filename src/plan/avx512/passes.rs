@@ -376,14 +376,17 @@ impl Layout {
     }
 }
 
-/// The first pass: radix 8 over the whole length `n` (stride 1), vectorized over `p`.
+/// The first pass: radix 8 over the whole length `n` (stride 1), vectorized over `p`; where
+/// `m = n/8` is not a multiple of `V::LANES` the last block of butterflies is partial, its
+/// loads masked and only its valid results stored.
 ///
-/// `twiddles` holds, for each block of `V::LANES` consecutive `p` and each k = 1..8, the
-/// values `w_n^{k·p}` interleaved: 7 vectors per block, in the order the loop reads them.
+/// `twiddles` holds, for each block of `V::LANES` consecutive `p` (the last one whole) and
+/// each k = 1..8, the values `w_n^{k·p}` interleaved: 7 vectors per block, in the order the
+/// loop reads them.
 ///
 /// # Safety
 /// AVX-512F must be available; `x` and `y` must be valid for `n` complex values and must not
-/// overlap; `n` must be a multiple of `8·V::LANES`.
+/// overlap; `n` must be a multiple of 8.
 #[target_feature(enable = "avx512f")]
 pub(super) unsafe fn first_radix8<V: Vector, const INV: bool>(
     x: *const V::Float,
@@ -396,10 +399,17 @@ pub(super) unsafe fn first_radix8<V: Vector, const INV: bool>(
     // SAFETY: AVX-512F (this function's contract); the offsets are in bounds as noted.
     unsafe {
         for (block, p0) in (0..m).step_by(lanes).enumerate() {
+            // Butterflies in this block: `lanes`, or fewer in a last partial block.
+            let count = lanes.min(m - p0);
             let mut a = [V::zero(); 8];
             for (r, ar) in a.iter_mut().enumerate() {
-                // p0 + r·m + LANES ≤ 8m = n.
-                *ar = V::load(x.add(2 * (p0 + r * m)));
+                // p0 + r·m + count ≤ 8m = n.
+                let at = x.add(2 * (p0 + r * m));
+                *ar = if count == lanes {
+                    V::load(at)
+                } else {
+                    V::load_first(at, count)
+                };
             }
             dft8::<V, INV>(&mut a);
             // `twiddles` holds 7 vectors of 2·LANES floats per block.
@@ -407,8 +417,10 @@ pub(super) unsafe fn first_radix8<V: Vector, const INV: bool>(
             for (k, ak) in a.iter_mut().enumerate().skip(1) {
                 *ak = V::cmul_interleaved(*ak, V::load(tw.add((k - 1) * 2 * lanes)));
             }
-            for (i, v) in V::transpose_blocks(a).into_iter().enumerate() {
-                // 8·p0 + (i + 1)·LANES ≤ 8·(p0 + LANES) ≤ 8m = n.
+            // Vector i holds results 8·p0 + i·LANES onwards: those of butterflies below
+            // p0 + count for i < 8·count / LANES.
+            for (i, v) in V::transpose_blocks(a).into_iter().enumerate().take(8 * count / lanes) {
+                // 8·p0 + (i + 1)·LANES ≤ 8·(p0 + count) ≤ 8m = n.
                 V::store(y.add(2 * (8 * p0 + i * lanes)), v);
             }
         }

@@ -32,7 +32,8 @@ struct Halves {
 
 impl Halves {
     fn new(len: usize, direction: FftDirection) -> Option<Self> {
-        if !len.is_multiple_of(2) {
+        // Halves with a whole first pass only: the pairing pass was built and timed on those.
+        if !len.is_multiple_of(2) || !super::whole_lanes(len / 2) {
             return None;
         }
         let fft = Avx512Fft::new(len / 2, direction)?;

@@ -20,6 +20,9 @@ pub(super) trait Vector: Copy {
     unsafe fn load(p: *const Self::Float) -> Self;
     /// `v` to `LANES` complex values at `p`.
     unsafe fn store(p: *mut Self::Float, v: Self);
+    /// The first `count` (< `LANES`) complex values at `p`, the other slots zero; nothing past
+    /// them is read.
+    unsafe fn load_first(p: *const Self::Float, count: usize) -> Self;
     /// `x` in every slot.
     unsafe fn splat(x: Self::Float) -> Self;
     /// `x` rounded to the precision, in every slot.
@@ -113,6 +116,13 @@ impl Vector for __m512 {
 
     #[inline]
     #[target_feature(enable = "avx512f")]
+    unsafe fn load_first(p: *const f32, count: usize) -> Self {
+        // SAFETY: the masked slots are not read (the caller's contract covers the others).
+        unsafe { _mm512_maskz_loadu_ps(((1u32 << (2 * count)) - 1) as __mmask16, p) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
     unsafe fn cmul(a: Self, wr: Self, wi: Self) -> Self {
         let swapped = _mm512_permute_ps::<0b1011_0001>(a);
         _mm512_fmaddsub_ps(a, wr, _mm512_mul_ps(swapped, wi))
@@ -147,6 +157,13 @@ impl Vector for __m512d {
     const LANES: usize = 4;
 
     one_intrinsic_ops!(f64; _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, _mm512_setzero_pd, _mm512_add_pd, _mm512_sub_pd, _mm512_mul_pd, _mm512_fmadd_pd, _mm512_fnmadd_pd);
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn load_first(p: *const f64, count: usize) -> Self {
+        // SAFETY: the masked slots are not read (the caller's contract covers the others).
+        unsafe { _mm512_maskz_loadu_pd(((1u32 << (2 * count)) - 1) as __mmask8, p) }
+    }
 
     #[inline]
     #[target_feature(enable = "avx512f")]
