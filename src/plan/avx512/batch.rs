@@ -1,4 +1,4 @@
-//! Complex f32 FFTs of lengths the whole-lane passes cannot take (not a multiple of 64), eight lanes at a time.
+//! Complex f32 FFTs of lengths the whole-lane passes do not take (2000, 6000, 40, 360, ...), eight lanes at a time.
 //!
 //! Eight lanes are transposed (8×8 blocks in registers) into an `n × 8` slab, so each vector
 //! holds one point of every lane; the strided passes of `split.rs` then run on the slab as on

@@ -304,7 +304,7 @@ where
 ///
 /// # Safety
 /// AVX-512F; `x` and `y` valid for `n` complex values and distinct; `n` is the length the
-/// pass was planned for (a multiple of 64 for the first pass, of 8 / its `l` for the others).
+/// pass was planned for (a multiple of 8 for the first pass, of 8 / its `l` for the others).
 unsafe fn run_pass<V: Vector>(
     pass: &Pass<V::Float>,
     inverse: bool,
