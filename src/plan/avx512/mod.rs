@@ -359,18 +359,9 @@ unsafe fn run_pass_in<V: Vector>(
 /// The radices of the passes after the first, whose product is `rest` (a multiple of 8):
 /// radix 5 and 3 for those factors, then radix 8 where it fits and one or two radix-4 passes
 /// for the rest of the power of two; `None` if `rest` is 0 or has a prime factor above 5.
-pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
-    if rest == 0 {
-        return None;
-    }
-    let mut radices = Vec::new();
-    for odd in [5, 3] {
-        while rest.is_multiple_of(odd) {
-            radices.push(odd);
-            rest /= odd;
-        }
-    }
-    let bits = power_of_two_part(rest)?;
+pub(super) fn strided_radices(rest: usize) -> Option<Vec<usize>> {
+    let (mut radices, two) = odd_radices(rest);
+    let bits = power_of_two_part(two)?;
     let fours = match bits % 3 {
         0 => 0,
         1 => 2,
@@ -379,6 +370,19 @@ pub(super) fn strided_radices(mut rest: usize) -> Option<Vec<usize>> {
     let eights = (bits - 2 * fours) / 3;
     radices.extend(std::iter::repeat_n(8, eights as usize).chain(std::iter::repeat_n(4, fours as usize)));
     Some(radices)
+}
+
+/// The radix-5 and radix-3 passes for the factors 5 and 3 of `rest`, and what is left of it
+/// (0 stays 0).
+fn odd_radices(mut rest: usize) -> (Vec<usize>, usize) {
+    let mut radices = Vec::new();
+    for odd in [5, 3] {
+        while rest > 0 && rest.is_multiple_of(odd) {
+            radices.push(odd);
+            rest /= odd;
+        }
+    }
+    (radices, rest)
 }
 
 /// `radices` ([`strided_radices`]) with their two closing radix-4 passes merged into one
@@ -401,17 +405,9 @@ fn sixteens(mut radices: Vec<usize>) -> Vec<usize> {
 /// the first) the radix-5 and 3 passes and one radix-4 pass where it is 4 (1000: 5·5·5, 4000:
 /// 5·5·5·4). `None` for other lengths.
 fn rest_radices(rest: usize) -> Option<Vec<usize>> {
-    let mut odd = rest;
-    let mut radices = Vec::new();
-    for radix in [5, 3] {
-        while odd > 0 && odd.is_multiple_of(radix) {
-            radices.push(radix);
-            odd /= radix;
-        }
-    }
-    match odd {
-        1 => Some(radices),
-        4 => {
+    match odd_radices(rest) {
+        (radices, 1) => Some(radices),
+        (mut radices, 4) => {
             radices.push(4);
             Some(radices)
         }
