@@ -78,6 +78,8 @@ pub(crate) struct C2c<T: Float> {
     rustfft: bool,
     /// [`LaneKernel::lanes_per_call`]: shardfft's kernel's wish, one lane for rustfft's plans.
     lanes_per_call: usize,
+    /// [`LaneKernel::reads_ahead`], settled when planned (the executor asks for every tile).
+    reads_ahead: bool,
 }
 
 impl<T: Float> C2c<T> {
@@ -85,10 +87,12 @@ impl<T: Float> C2c<T> {
     pub(crate) fn planned(n: usize, inverse: bool) -> Result<Self> {
         let (plan, rustfft) = T::plans().complex_with_origin(n, inverse)?;
         let lanes_per_call = if rustfft { 1 } else { T::native_lanes_per_call(n) };
+        let reads_ahead = !rustfft && T::native_reads_ahead(n);
         Ok(C2c {
             plan,
             rustfft,
             lanes_per_call,
+            reads_ahead,
         })
     }
 }
@@ -121,7 +125,7 @@ impl<T: Float> LaneKernel<T> for C2c<T> {
         self.rustfft
     }
     fn reads_ahead(&self) -> bool {
-        !self.rustfft && T::native_reads_ahead(self.plan.len())
+        self.reads_ahead
     }
     const IN_PLACE: bool = true;
     fn apply_inplace(&self, data: &mut [Complex<T>], scratch: &mut [Complex<T>]) {

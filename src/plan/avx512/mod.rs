@@ -256,7 +256,7 @@ pub(super) fn f32_whole_lanes(len: usize) -> bool {
     whole_lanes(len)
         || ((Avx512Fft::MIN_LEN..split::LANE_SPLIT_MIN_LEN).contains(&len)
             && len.is_multiple_of(8)
-            && rest_radices(len / 8).is_some())
+            && matches!(without_odd_factors(len / 8), 1 | 4))
 }
 
 /// Whether [`Avx512BatchFft`] plans `len` (a multiple of 8 made of 2, 3 and 5).
@@ -417,16 +417,18 @@ fn rest_radices(rest: usize) -> Option<Vec<usize>> {
 
 /// Whether the strided passes take `rest` (what [`strided_radices`] plans), without building
 /// the list: the planner asks this for every tile of lanes.
-fn strided(mut rest: usize) -> bool {
-    if rest == 0 {
-        return false;
-    }
+fn strided(rest: usize) -> bool {
+    power_of_two_part(without_odd_factors(rest)).is_some()
+}
+
+/// `rest` with its factors 5 and 3 taken out (0 stays 0), without building a list.
+fn without_odd_factors(mut rest: usize) -> usize {
     for odd in [5, 3] {
-        while rest.is_multiple_of(odd) {
+        while rest > 0 && rest.is_multiple_of(odd) {
             rest /= odd;
         }
     }
-    power_of_two_part(rest).is_some()
+    rest
 }
 
 /// `log2 rest` when `rest` is a power of two of at least 8 (what is left of a length once its
